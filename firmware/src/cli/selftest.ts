@@ -1,0 +1,25 @@
+import { readEnv } from '../env.ts';
+import { checkDataDir, checkNode, checkPorts, checkRtpengine, checkSqlite, type CheckResult } from './selftest-checks.ts';
+
+function table(rows: CheckResult[]): string {
+  const w = Math.max(...rows.map((r) => r.check.length), 5);
+  const lines = [`${'CHECK'.padEnd(w)}  RESULT  DETAIL`];
+  for (const r of rows) {
+    lines.push(`${r.check.padEnd(w)}  ${r.ok ? 'ok  ' : 'FAIL'}    ${r.detail}`);
+    if (!r.ok && r.fix) lines.push(`${''.padEnd(w)}          fix: ${r.fix}`);
+  }
+  return lines.join('\n');
+}
+
+/** Checks this machine can run Callbox; exit status 1 when any check fails. */
+export async function selftestCommand(): Promise<number> {
+  const env = readEnv();
+  const rows: CheckResult[] = [checkNode(), checkDataDir(env)];
+  if (rows[1]?.ok) rows.push(checkSqlite(env));
+  rows.push(...(await checkPorts(env)));
+  if (rows[1]?.ok) rows.push(await checkRtpengine(env));
+  console.log(table(rows));
+  const failed = rows.filter((r) => !r.ok).length;
+  console.log(failed ? `\n${failed} check(s) failed.` : '\nall checks passed.');
+  return failed ? 1 : 0;
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Builds what `callbox run` serves and runs: the web UI (Vite) and the firmware bundle (esbuild).
+# Expects the Node 24 from npm first on PATH (the Makefile arranges it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+npm run --silent build -w web-ui
+
+version=$(node -p "require('./package.json').version")
+commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+# Dependencies stay in node_modules (native better-sqlite3, pino's worker transports); only our code is bundled.
+node_modules/.bin/esbuild firmware/src/cli.ts \
+  --bundle --platform=node --format=esm --target=node24 --packages=external \
+  --define:CALLBOX_BUILD_INFO="{\"version\":\"$version\",\"commit\":\"$commit\"}" \
+  --outfile=firmware/dist/callbox.mjs --log-level=warning
+echo "built firmware/dist/callbox.mjs ($version, $commit) and web-ui/dist"
