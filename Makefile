@@ -9,13 +9,15 @@ NPM_STAMP := node_modules/.callbox-installed
 TEST_FILES ?= $(shell find firmware test-hw scripts -name '*.test.ts' -not -path '*/node_modules/*' | sort)
 TEST_CONCURRENCY ?= 2
 
-.PHONY: help run test lint bench build clean deps-run deps-test typecheck
+.PHONY: help run test lint bench build clean deps-run deps-test typecheck firmware test-hw
 
 help:
 	@echo "make run    install what is missing, build, start the appliance on 127.0.0.1"
 	@echo "make test   install what is missing, run every test"
 	@echo "make lint   type-check and lint (module borders included)"
 	@echo "make bench  run the benchmarks and print a table"
+	@echo "make firmware  build the one-file firmware for linux-x64 and linux-arm64 (build/firmware)"
+	@echo "make test-hw    tests on a real board (skips elsewhere)"
 	@echo "make clean  remove build output (keeps ./var, the data directory)"
 
 $(NPM_STAMP): package.json package-lock.json web-ui/package.json
@@ -46,6 +48,12 @@ test: deps-test build lint
 
 bench: deps-test build
 	@PATH="$(dir $(NODE)):$$PATH" $(NODE) scripts/bench.ts
+
+firmware: build
+	@PATH="$(dir $(NODE)):$$PATH" scripts/build-firmware.sh
+
+test-hw: $(NPM_STAMP)
+	@$(NODE) test-hw/run.ts
 
 clean:
 	rm -rf firmware/dist web-ui/dist build test-artifacts
