@@ -1,0 +1,125 @@
+import { isAvailable } from './agent-state.ts';
+import { placeCallback } from './callbacks.ts';
+import { offerCall } from './offers.ts';
+import { at, wakeQueue } from './out.ts';
+import { priorityCapReached, recordDecision } from './queue.ts';
+import { meets, requirementAt } from './skills.ts';
+import type { CallRec, MemberRec, QueueRec, State } from './state.ts';
+import { strategies } from './strategies/index.ts';
+import type { Strategy, StrategyContext } from './strategies/index.ts';
+
+/**
+ * Routing: for each queue where something changed, hand available agents to waiting callers in queue
+ * order. A caller is skipped (keeping its place) only when no available agent meets its requirement, so
+ * within a priority class no caller is served before an earlier one that the same agent could serve.
+ */
+export function dispatch(s: State): void {
+  while (s.dirty.size > 0) {
+    const queues = [...s.dirty];
+    s.dirty.clear();
+    if (queues.length > 1) queues.sort(queueOrder);
+    for (const queue of queues) routeQueue(s, queue);
+  }
+}
+
+/** Agents in several queues serve higher-weight queues first, then the queue whose head waits longest. */
+function queueOrder(a: QueueRec, b: QueueRec): number {
+  if (a.options.weight !== b.options.weight) return b.options.weight - a.options.weight;
+  const ha = a.entries[0];
+  const hb = b.entries[0];
+  if (ha === undefined || hb === undefined) return ha === undefined ? 1 : -1;
+  if (ha.priority !== hb.priority) return hb.priority - ha.priority;
+  return ha.enteredAt - hb.enteredAt;
+}
+
+/** How many more agents the call may ring now (0 when it cannot take an offer). */
+function wants(call: CallRec, strategy: Strategy, ctx: StrategyContext): number {
+  if (call.phase === 'callback') return call.callback !== undefined && call.callback.notBefore <= ctx.now ? 1 : 0;
+  if (call.phase !== 'waiting') return 0;
+  ctx.call = call;
+  return strategy.fanout(ctx) - call.offers.size;
+}
+
+/**
+ * Available members meeting the call's current requirement, restricted to the lowest penalty among them.
+ * Agents that already let this call ring out come last: they are offered it again only when nobody else can.
+ */
+function eligible(available: readonly MemberRec[], call: CallRec, now: number): MemberRec[] {
+  const found = lowestPenalty(available, call, now, true);
+  return found.length > 0 || call.tried.size === 0 ? found : lowestPenalty(available, call, now, false);
+}
+
+function lowestPenalty(available: readonly MemberRec[], call: CallRec, now: number, skipTried: boolean): MemberRec[] {
+  const req = requirementAt(call, now);
+  let out: MemberRec[] = [];
+  let lowest = Number.POSITIVE_INFINITY;
+  for (const m of available) {
+    if (!meets(m, req) || (skipTried && call.tried.has(m.agent))) continue;
+    if (m.penalty < lowest) {
+      lowest = m.penalty;
+      out = [m];
+    } else if (m.penalty === lowest) {
+      out.push(m);
+    }
+  }
+  return out;
+}
+
+function routeQueue(s: State, queue: QueueRec): void {
+  const now = s.now;
+  const available: MemberRec[] = [];
+  for (const m of queue.members) if (isAvailable(m.agent, now)) available.push(m);
+  if (available.length === 0 || queue.entries.length === 0) return;
+  const strategy = strategies[queue.options.strategy];
+  const ctx: StrategyContext = { now, queue, call: queue.entries[0] as CallRec, rng: s.rng };
+  while (available.length > 0) {
+    const capped = priorityCapReached(queue);
+    let chosen: CallRec | undefined;
+    let chosenFrom: MemberRec[] = [];
+    let want = 0;
+    let deferred: CallRec | undefined;
+    let deferredFrom: MemberRec[] = [];
+    let deferredWant = 0;
+    for (const call of queue.entries) {
+      const n = wants(call, strategy, ctx);
+      if (n <= 0) continue;
+      const from = eligible(available, call, now);
+      if (from.length === 0) continue;
+      if (capped && call.priority > 0) {
+        if (deferred === undefined) {
+          deferred = call;
+          deferredFrom = from;
+          deferredWant = n;
+        }
+        continue;
+      }
+      chosen = call;
+      chosenFrom = from;
+      want = n;
+      break;
+    }
+    if (chosen === undefined) {
+      chosen = deferred;
+      chosenFrom = deferredFrom;
+      want = deferredWant;
+    }
+    if (chosen === undefined) return;
+    ctx.call = chosen;
+    const picked = strategy.choose(chosenFrom, want, ctx);
+    if (picked.length === 0) return;
+    if (chosen.offers.size === 0) recordDecision(queue, chosen);
+    for (const m of picked) {
+      if (chosen.phase === 'callback') placeCallback(s, chosen, m);
+      else offerCall(s, chosen, m);
+      strategy.offered?.(m, ctx);
+      available.splice(available.indexOf(m), 1);
+    }
+    const grows = strategy.fanoutGrowsAt?.(ctx);
+    if (grows !== undefined && grows !== null) {
+      const call = chosen;
+      at(s, grows, () => {
+        if (call.phase === 'waiting') wakeQueue(s, queue);
+      });
+    }
+  }
+}
