@@ -67,7 +67,7 @@ export default tseslint.config(
     },
   },
   { files: ['firmware/src/cli.ts', 'firmware/src/cli/**/*.ts', 'scripts/**', 'test-hw/**', 'firmware/test/**', '**/*.test.ts', 'web-ui/**'], rules: { 'no-console': 'off' } },
-  { files: ['**/*.js', '**/*.mjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } } },
+  { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', module: 'writable', require: 'readonly' } } },
   ...pureBorders,
   engineBorder,
   configBorder,

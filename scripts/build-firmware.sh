@@ -60,6 +60,7 @@ JSON
   [ -d firmware/schema ] && cp -r firmware/schema "$dest/share/callbox/firmware/"
   [ -d firmware/mibs ] && cp -r firmware/mibs "$dest/share/callbox/firmware/"
   cp -r web-ui/dist "$dest/share/callbox/web-ui/"
+  mkdir -p "$dest/share/callbox/firmware/dist" && cp -r firmware/dist/prompts "$dest/share/callbox/firmware/dist/"
   cp package.json "$dest/share/callbox/"
   echo "built $dest/bin/callbox ($(du -h "$dest/bin/callbox" | cut -f1))"
 done

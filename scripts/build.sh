@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 npm run --silent build -w web-ui
+node scripts/gen-prompts.ts
 
 version=$(node -p "require('./package.json').version")
 commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)

@@ -18,4 +18,5 @@ export function assetsRoot(): string {
 export const assetPath = {
   exampleSite: () => path.join(assetsRoot(), 'firmware', 'examples', 'site.yaml'),
   webUi: () => path.join(assetsRoot(), 'web-ui', 'dist'),
+  prompts: () => path.join(assetsRoot(), 'firmware', 'dist', 'prompts'),
 };
