@@ -1,0 +1,188 @@
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import { z } from 'zod';
+import type { SipTimers } from './transaction/types.ts';
+import type { Proto } from './transport/types.ts';
+
+export interface ContactSpec {
+  host: string;
+  port: number;
+  protos: Proto[];
+  /** Address advertised in Via/Contact instead of host (drachtio's --external-ip). */
+  external?: string;
+}
+
+export interface SipEngineOptions {
+  contacts: ContactSpec[];
+  adminAddress: string;
+  adminPort: number;
+  secret: string;
+  loglevel: string;
+  timers: SipTimers;
+  tcpIdleMs: number;
+  maxConnsPerAddress: number;
+  /** Names resolved without DNS (`--host name=127.0.0.2`), for tests and closed networks. */
+  hosts: Record<string, string>;
+  appAnswerTimeoutMs: number;
+}
+
+const DEFAULTS: SipEngineOptions = {
+  contacts: [],
+  adminAddress: '127.0.0.1',
+  adminPort: 9022,
+  secret: 'cymru',
+  loglevel: 'info',
+  timers: { t1: 500, t2: 4000, t4: 5000 },
+  tcpIdleMs: 300_000,
+  maxConnsPerAddress: 200,
+  hosts: {},
+  appAnswerTimeoutMs: 64_000,
+};
+
+/** `-f` file: a small JSON subset of drachtio's configuration (drachtio's XML is not read). */
+const configSchema = z
+  .object({
+    contacts: z.array(z.string()).optional(),
+    admin: z.object({ address: z.string().optional(), port: z.number().int().min(0).max(65535).optional(), secret: z.string().min(1).optional() }).strict().optional(),
+    loglevel: z.enum(['error', 'warn', 'info', 'debug', 'trace']).optional(),
+    timers: z.object({ t1: z.number().int().positive().optional(), t2: z.number().int().positive().optional(), t4: z.number().int().positive().optional() }).strict().optional(),
+    externalIp: z.string().optional(),
+    hosts: z.record(z.string(), z.string()).optional(),
+  })
+  .strict();
+
+/**
+ * `sip:HOST[:PORT][;transport=udp,tcp]`, and several of them comma-separated. The transport list itself uses
+ * commas, so a piece that is not a URI continues the previous transport list.
+ */
+export function parseContacts(value: string): ContactSpec[] {
+  const pieces: string[] = [];
+  for (const raw of value.split(',')) {
+    const p = raw.trim();
+    if (!p) continue;
+    if (/^sips?:/i.test(p) || pieces.length === 0) pieces.push(p);
+    else pieces[pieces.length - 1] += ',' + p;
+  }
+  return pieces.map(parseContact);
+}
+
+function parseContact(uri: string): ContactSpec {
+  const m = /^sip:(\[[0-9a-fA-F:.]+\]|[^:;]+)(?::(\d{1,5}))?((?:;[^;]*)*)$/i.exec(uri);
+  if (!m) throw new Error(`--contact: "${uri}" is not sip:HOST[:PORT][;transport=udp,tcp]`);
+  const host = m[1]!.startsWith('[') ? m[1]!.slice(1, -1) : m[1]!;
+  if (!net.isIP(host) && host !== 'localhost') throw new Error(`--contact: host "${host}" must be an IP address`);
+  const port = m[2] === undefined ? 5060 : Number(m[2]);
+  if (port > 65535) throw new Error(`--contact: port ${port} out of range`);
+  let protos: Proto[] = ['udp', 'tcp'];
+  for (const param of (m[3] ?? '').split(';').filter(Boolean)) {
+    const [k, v] = param.split('=');
+    if (k?.toLowerCase() !== 'transport') continue;
+    const list = (v ?? '').toLowerCase().split(',').filter(Boolean);
+    for (const t of list) if (t !== 'udp' && t !== 'tcp') throw new Error(`--contact: transport "${t}" is not supported (udp, tcp)`);
+    protos = list as Proto[];
+  }
+  return { host: host === 'localhost' ? '127.0.0.1' : host, port, protos };
+}
+
+function positiveInt(flag: string, v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) <= 0) throw new Error(`${flag}: "${v}" is not a positive integer`);
+  return Number(v);
+}
+
+/** drachtio-server's flags where they make sense, plus `--t1/--t2/--t4` (ms) and `--host name=addr`. */
+export function parseSipEngineArgs(argv: string[]): SipEngineOptions {
+  const o: SipEngineOptions = structuredClone(DEFAULTS);
+  let external: string | undefined;
+  let contactsFromFlags: ContactSpec[] | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    const value = (): string => {
+      if (eq > 0) return arg.slice(eq + 1);
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--contact':
+        contactsFromFlags = [...(contactsFromFlags ?? []), ...parseContacts(value())];
+        break;
+      case '--address': {
+        const v = value();
+        if (!net.isIP(v)) throw new Error(`--address: "${v}" is not an IP address`);
+        o.adminAddress = v;
+        break;
+      }
+      case '--port': {
+        const v = value();
+        if (!/^\d{1,5}$/.test(v) || Number(v) > 65535) throw new Error(`--port: "${v}" is not a port number`);
+        o.adminPort = Number(v);
+        break;
+      }
+      case '--secret':
+        o.secret = value();
+        if (!o.secret) throw new Error('--secret must not be empty');
+        break;
+      case '--loglevel': {
+        const v = value();
+        if (!['error', 'warn', 'info', 'debug', 'trace', 'notice'].includes(v)) throw new Error(`--loglevel: "${v}" is not one of error, warn, notice, info, debug`);
+        o.loglevel = v === 'notice' ? 'info' : v;
+        break;
+      }
+      case '--external-ip':
+        external = value();
+        if (!net.isIP(external)) throw new Error(`--external-ip: "${external}" is not an IP address`);
+        break;
+      case '--t1':
+        o.timers.t1 = positiveInt(flag, value());
+        break;
+      case '--t2':
+        o.timers.t2 = positiveInt(flag, value());
+        break;
+      case '--t4':
+        o.timers.t4 = positiveInt(flag, value());
+        break;
+      case '--host': {
+        const v = value();
+        const [name, addr] = v.split('=');
+        if (!name || !addr || !net.isIP(addr)) throw new Error(`--host: "${v}" is not NAME=IP`);
+        o.hosts[name.toLowerCase()] = addr;
+        break;
+      }
+      case '-f':
+      case '--file':
+        applyFile(o, value());
+        break;
+      default:
+        throw new Error(`unknown flag "${arg}"`);
+    }
+  }
+  if (contactsFromFlags) o.contacts = contactsFromFlags;
+  if (o.contacts.length === 0) o.contacts = [{ host: '127.0.0.1', port: 5060, protos: ['udp', 'tcp'] }];
+  if (external) for (const c of o.contacts) c.external = external;
+  return o;
+}
+
+function applyFile(o: SipEngineOptions, file: string): void {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`-f ${file}: ${(err as Error).message} (only JSON configuration files are supported)`, { cause: err });
+  }
+  const r = configSchema.safeParse(raw);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    throw new Error(`-f ${file}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  const c = r.data;
+  if (c.contacts) o.contacts = c.contacts.flatMap(parseContacts);
+  if (c.admin?.address) o.adminAddress = c.admin.address;
+  if (c.admin?.port !== undefined) o.adminPort = c.admin.port;
+  if (c.admin?.secret) o.secret = c.admin.secret;
+  if (c.loglevel) o.loglevel = c.loglevel;
+  Object.assign(o.timers, c.timers ?? {});
+  if (c.hosts) Object.assign(o.hosts, c.hosts);
+  if (c.externalIp) for (const ct of o.contacts) ct.external = c.externalIp;
+}

@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import { SipMessage } from './message.ts';
+
+const REASONS: Record<number, string> = {
+  100: 'Trying', 180: 'Ringing', 183: 'Session Progress', 200: 'OK', 202: 'Accepted', 400: 'Bad Request',
+  401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 408: 'Request Timeout',
+  416: 'Unsupported URI Scheme', 420: 'Bad Extension', 422: 'Session Interval Too Small', 480: 'Temporarily Unavailable',
+  481: 'Call/Transaction Does Not Exist', 482: 'Loop Detected', 483: 'Too Many Hops', 486: 'Busy Here',
+  487: 'Request Terminated', 488: 'Not Acceptable Here', 491: 'Request Pending', 500: 'Server Internal Error',
+  501: 'Not Implemented', 503: 'Service Unavailable', 505: 'Version Not Supported',
+};
+
+export function reasonPhrase(status: number): string {
+  return REASONS[status] ?? (status < 200 ? 'Progress' : status < 300 ? 'OK' : 'Error');
+}
+
+export function randomToken(bytes = 6): string {
+  return randomBytes(bytes).toString('hex');
+}
+
+export function newBranch(): string {
+  return 'z9hG4bK' + randomBytes(8).toString('hex');
+}
+
+/**
+ * A response to `req` as RFC 3261 section 8.2.6 builds it: Via, From, To, Call-ID and CSeq copied; a To-tag
+ * added when given and the request had none.
+ */
+export function buildResponse(req: SipMessage, status: number, reason = reasonPhrase(status), toTag?: string): SipMessage {
+  const res = new SipMessage();
+  res.isRequest = false;
+  res.status = status;
+  res.reason = reason;
+  for (const h of req.headers) {
+    if (h.name === 'via' || h.name === 'from' || h.name === 'call-id' || h.name === 'cseq') res.headers.push({ ...h });
+    else if (h.name === 'to') {
+      const value = toTag && !req.toTag ? `${h.value};tag=${toTag}` : h.value;
+      res.headers.push({ name: 'to', raw: h.raw, value });
+    }
+  }
+  res.callId = req.callId;
+  res.cseq = req.cseq;
+  res.cseqMethod = req.cseqMethod;
+  res.fromTag = req.fromTag;
+  res.toTag = req.toTag || toTag || '';
+  res.via = req.via;
+  return res;
+}

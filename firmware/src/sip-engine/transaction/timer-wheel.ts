@@ -1,0 +1,82 @@
+/**
+ * One JS interval for every SIP timer. Timers fall into 10 ms slots; the interval runs only while timers are
+ * pending, so an idle engine costs nothing and 10,000 transactions cost one callback per slot, not 10,000 timers.
+ */
+export interface WheelTimer {
+  due: number;
+  fn: () => void;
+  cancelled: boolean;
+}
+
+const SLOT_MS = 10;
+
+export class TimerWheel {
+  private slots = new Map<number, WheelTimer[]>();
+  private count = 0;
+  private interval: NodeJS.Timeout | undefined;
+  private lastSlot = Math.floor(Date.now() / SLOT_MS);
+  private onError: (err: unknown) => void;
+
+  constructor(onError: (err: unknown) => void) {
+    this.onError = onError;
+  }
+
+  schedule(ms: number, fn: () => void): WheelTimer {
+    const now = Date.now();
+    if (!this.interval) {
+      this.lastSlot = Math.floor(now / SLOT_MS);
+      this.interval = setInterval(() => this.tick(), SLOT_MS);
+    }
+    const due = now + ms;
+    const t: WheelTimer = { due, fn, cancelled: false };
+    const slot = Math.max(Math.ceil(due / SLOT_MS), this.lastSlot + 1);
+    let list = this.slots.get(slot);
+    if (!list) this.slots.set(slot, (list = []));
+    list.push(t);
+    this.count++;
+    return t;
+  }
+
+  cancel(t: WheelTimer | undefined): void {
+    if (t && !t.cancelled) {
+      t.cancelled = true;
+      this.count--;
+    }
+  }
+
+  get pending(): number {
+    return this.count;
+  }
+
+  private tick(): void {
+    const now = Math.floor(Date.now() / SLOT_MS);
+    for (let s = this.lastSlot + 1; s <= now; s++) {
+      const list = this.slots.get(s);
+      if (!list) continue;
+      this.slots.delete(s);
+      for (const t of list) {
+        if (t.cancelled) continue;
+        t.cancelled = true;
+        this.count--;
+        try {
+          t.fn();
+        } catch (err) {
+          this.onError(err);
+        }
+      }
+    }
+    this.lastSlot = now;
+    if (this.count === 0 && this.interval) {
+      clearInterval(this.interval);
+      this.interval = undefined;
+      this.slots.clear();
+    }
+  }
+
+  stop(): void {
+    if (this.interval) clearInterval(this.interval);
+    this.interval = undefined;
+    this.slots.clear();
+    this.count = 0;
+  }
+}

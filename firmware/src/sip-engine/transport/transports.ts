@@ -1,0 +1,138 @@
+import dgram from 'node:dgram';
+import net from 'node:net';
+import { StreamFramer } from './stream-framer.ts';
+import type { ListenPoint, Proto, Source } from './types.ts';
+
+export interface TransportOptions {
+  listen: ListenPoint[];
+  /** Close a TCP connection after this long without traffic. */
+  tcpIdleMs: number;
+  /** Most simultaneous TCP connections from one remote address. */
+  maxConnsPerAddress: number;
+  onMessage: (data: Buffer, src: Source) => void;
+  onStreamError: (reason: string, src: Source) => void;
+  onError: (err: Error) => void;
+}
+
+interface Bound extends ListenPoint {
+  udp?: dgram.Socket;
+  tcp?: net.Server;
+}
+
+/** UDP sockets and TCP listeners for every contact, plus a pool of TCP connections reused in both directions. */
+export class Transports {
+  private opts: TransportOptions;
+  readonly bound: Bound[] = [];
+  private conns = new Map<string, net.Socket>();
+  private perAddress = new Map<string, number>();
+
+  constructor(opts: TransportOptions) {
+    this.opts = opts;
+  }
+
+  async start(): Promise<void> {
+    for (const lp of this.opts.listen) {
+      const b: Bound = { ...lp };
+      if (lp.proto === 'udp') {
+        const sock = dgram.createSocket({ type: net.isIPv6(lp.host) ? 'udp6' : 'udp4', reuseAddr: false });
+        sock.on('message', (data, rinfo) =>
+          this.opts.onMessage(data, { proto: 'udp', address: rinfo.address, port: rinfo.port, localAddress: b.host, localPort: b.port }),
+        );
+        sock.on('error', (err) => this.opts.onError(err));
+        await new Promise<void>((resolve, reject) => {
+          sock.once('error', reject);
+          sock.bind(lp.port, lp.host, () => {
+            sock.off('error', reject);
+            resolve();
+          });
+        });
+        b.port = sock.address().port;
+        b.udp = sock;
+      } else {
+        const srv = net.createServer((s) => this.adopt(s, b));
+        srv.on('error', (err) => this.opts.onError(err));
+        await new Promise<void>((resolve, reject) => {
+          srv.once('error', reject);
+          srv.listen(lp.port, lp.host, () => {
+            srv.off('error', reject);
+            resolve();
+          });
+        });
+        b.port = (srv.address() as net.AddressInfo).port;
+        b.tcp = srv;
+      }
+      this.bound.push(b);
+    }
+  }
+
+  /** The listen point used for sending with `proto` towards an address of the given family. */
+  pick(proto: Proto, address?: string): Bound | undefined {
+    const v6 = address ? net.isIPv6(address) : false;
+    return this.bound.find((b) => b.proto === proto && net.isIPv6(b.host) === v6) ?? this.bound.find((b) => b.proto === proto);
+  }
+
+  private adopt(sock: net.Socket, b: Bound, dialed?: { address: string; port: number }): void {
+    const address = dialed?.address ?? sock.remoteAddress ?? '';
+    const remotePort = dialed?.port ?? sock.remotePort ?? 0;
+    const count = this.perAddress.get(address) ?? 0;
+    if (count >= this.opts.maxConnsPerAddress) {
+      sock.destroy();
+      return;
+    }
+    this.perAddress.set(address, count + 1);
+    const key = `${address}|${remotePort}`;
+    this.conns.set(key, sock);
+    const framer = new StreamFramer();
+    sock.setNoDelay(true);
+    sock.setTimeout(this.opts.tcpIdleMs, () => sock.destroy());
+    const src = (): Source => ({ proto: 'tcp', address, port: remotePort, localAddress: b.host, localPort: b.port, conn: sock });
+    sock.on('data', (chunk: Buffer) => {
+      for (const f of framer.push(chunk)) {
+        if (f.kind === 'message') this.opts.onMessage(f.data, src());
+        else if (f.kind === 'ping') sock.write('\r\n');
+        else {
+          this.opts.onStreamError(f.reason, src());
+          sock.destroy();
+          return;
+        }
+      }
+    });
+    sock.on('error', () => sock.destroy());
+    sock.on('close', () => {
+      if (this.conns.get(key) === sock) this.conns.delete(key);
+      const n = (this.perAddress.get(address) ?? 1) - 1;
+      if (n <= 0) this.perAddress.delete(address);
+      else this.perAddress.set(address, n);
+    });
+  }
+
+  /**
+   * Sends one message. TCP reuses `conn` when it is still open, else any connection to the address, else dials.
+   * Returns false when nothing can carry it (no such transport).
+   */
+  send(proto: Proto, address: string, port: number, data: string, conn?: net.Socket): boolean {
+    if (proto === 'udp') {
+      const b = this.pick('udp', address);
+      if (!b?.udp) return false;
+      b.udp.send(data, port, address);
+      return true;
+    }
+    let sock = conn && !conn.destroyed ? conn : this.conns.get(`${address}|${port}`);
+    if (!sock || sock.destroyed) {
+      const b = this.pick('tcp', address);
+      if (!b) return false;
+      sock = net.connect({ host: address, port });
+      this.adopt(sock, b, { address, port });
+    }
+    sock.write(data);
+    return true;
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.conns.values()) s.destroy();
+    for (const b of this.bound) {
+      if (b.udp) await new Promise<void>((r) => b.udp!.close(() => r()));
+      if (b.tcp) await new Promise<void>((r) => b.tcp!.close(() => r()));
+    }
+  }
+}

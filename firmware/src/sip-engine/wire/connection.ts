@@ -1,0 +1,33 @@
+import type net from 'node:net';
+import { encodeFrame } from './framing.ts';
+
+let nextConnId = 1;
+let nextMsgId = 1;
+
+/** One connected drachtio-srf app. */
+export class WireConn {
+  readonly id = nextConnId++;
+  readonly socket: net.Socket;
+  authenticated = false;
+  tags: string[] = [];
+  routes = new Set<string>();
+
+  constructor(socket: net.Socket) {
+    this.socket = socket;
+  }
+
+  get open(): boolean {
+    return !this.socket.destroyed;
+  }
+
+  /** Sends `<id>|<fields...>` with an optional SIP message after the CRLF. */
+  send(fields: string[], sip?: string): void {
+    if (this.socket.destroyed) return;
+    const leader = `s${nextMsgId++}|${fields.join('|')}`;
+    this.socket.write(encodeFrame(sip === undefined ? leader : `${leader}\r\n${sip}`));
+  }
+
+  reply(appMsgId: string, fields: string[], sip?: string): void {
+    this.send(['response', appMsgId, ...fields], sip);
+  }
+}

@@ -1,0 +1,68 @@
+import { once } from 'node:events';
+import path from 'node:path';
+import pino from 'pino';
+import Srf from 'drachtio-srf';
+import { freePort } from '../helpers/ports.ts';
+import { spawnProcess } from '../helpers/process.ts';
+import { parseSipEngineArgs } from '../../src/sip-engine/cli-args.ts';
+import { startSipEngine, type SipEngine } from '../../src/sip-engine/main.ts';
+
+type Ctx = { after(fn: () => Promise<void> | void): void };
+
+export const SCENARIOS = path.join(import.meta.dirname, 'scenarios');
+export const SDP = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 10000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n';
+
+export interface TestEngine {
+  engine: SipEngine;
+  sipPort: number;
+  adminPort: number;
+  /** 127.0.0.1:port, the engine's SIP address for SIPp. */
+  target: string;
+}
+
+/** An engine on 127.0.0.1 with free ports and short timers (T1 100 ms) so transactions end quickly. */
+export async function startTestEngine(t: Ctx, extra: string[] = []): Promise<TestEngine> {
+  const sipPort = await freePort();
+  const adminPort = await freePort();
+  const opts = parseSipEngineArgs(['--contact', `sip:127.0.0.1:${sipPort};transport=udp,tcp`, '--port', String(adminPort), '--secret', 'cymru', '--t1', '100', '--t2', '800', '--t4', '1000', ...extra]);
+  const engine = await startSipEngine(opts, pino({ level: process.env['SIP_TEST_LOG'] ?? 'silent' }));
+  t.after(() => engine.close());
+  return { engine, sipPort, adminPort, target: `127.0.0.1:${sipPort}` };
+}
+
+export async function connectApp(t: Ctx, adminPort: number): Promise<Srf> {
+  const srf = new Srf();
+  srf.connect({ host: '127.0.0.1', port: adminPort, secret: 'cymru' });
+  await once(srf, 'connect');
+  t.after(() => srf.disconnect());
+  return srf;
+}
+
+export interface SippResult {
+  code: number | null;
+  output: string;
+}
+
+/** Runs SIPp to completion (bounded by -timeout) and returns its exit code and output. */
+export async function runSipp(t: Ctx, args: string[]): Promise<SippResult> {
+  const p = spawnProcess(t, 'sipp', [...args, '-nostdin', '-timeout', '30', '-timeout_error', '-max_recv_loops', '1000', '-trace_err', '-error_file', '/dev/stderr'], { cwd: SCENARIOS });
+  const { code } = await p.exited;
+  return { code, output: p.output() };
+}
+
+/** Starts SIPp in the background (UAS peers) and resolves once it is listening. */
+export async function startSipp(t: Ctx, args: string[]): Promise<ReturnType<typeof spawnProcess>> {
+  const p = spawnProcess(t, 'sipp', [...args, '-nostdin', '-timeout', '40', '-trace_err', '-error_file', '/dev/stderr'], { cwd: SCENARIOS });
+  await new Promise((r) => setTimeout(r, 300));
+  return p;
+}
+
+/** Waits until the engine holds no transaction or dialog (or gives up after `ms`). */
+export async function settle(engine: SipEngine, ms = 15000): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const c = engine.counters();
+    if (c.liveTransactions === 0 && c.liveDialogs === 0) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
