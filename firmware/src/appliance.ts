@@ -1,0 +1,132 @@
+import { mkdirSync, accessSync, constants as fsConstants, readFileSync } from 'node:fs';
+import type Database from 'better-sqlite3';
+import { assetPath } from './assets.ts';
+import { openDatabase } from './config/database.ts';
+import { ensureFirstBoot } from './config/first-boot.ts';
+import { applySiteFile } from './config/site-apply.ts';
+import { currentRevision } from './config/revision.ts';
+import type { Env } from './env.ts';
+import type { Logger } from './log.ts';
+import { NgClient } from './media/ng-client.ts';
+import { rtpengineCommand } from './media/rtpengine-process.ts';
+import { ComponentHealth } from './supervisor/component-health.ts';
+import { selfCommand, tcpReachable } from './supervisor/probes.ts';
+import { SupervisedProcess } from './supervisor/supervised-process.ts';
+import { startWebServer, type WebServer } from './web/server.ts';
+
+export class StartupError extends Error {}
+
+export interface Appliance {
+  health: ComponentHealth;
+  webUrl: string;
+  /** Set on first boot only: the generated admin password, to print once. */
+  firstBootAdminPassword: string | undefined;
+  stop(): Promise<void>;
+}
+
+/** The data dir must exist (created if possible) and be writable before anything else starts. */
+function prepareDataDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, fsConstants.W_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new StartupError(
+      `data directory ${dir} is not usable (${code}): create it and make it writable, or set CALLBOX_DATA_DIR to one that is`,
+    );
+  }
+}
+
+/**
+ * Composes the box: store, first boot, rtpengine, SIP engine, web. Start order is the dependency order; stop is the
+ * reverse, and a failure half-way stops what had started so no child process is left behind.
+ */
+export async function startAppliance(env: Env, log: Logger): Promise<Appliance> {
+  const health = new ComponentHealth();
+  const stops: Array<() => Promise<void> | void> = [];
+  const stopAll = async () => {
+    for (const s of stops.reverse()) await s();
+    stops.length = 0;
+  };
+
+  try {
+    prepareDataDir(env.dataDir);
+    const db: Database.Database = openDatabase(env.dataDir);
+    stops.push(() => {
+      db.close();
+    });
+    health.set('db', 'up', `${env.dataDir}/callbox.db`);
+
+    const boot = ensureFirstBoot(db, { adminPassword: env.CALLBOX_ADMIN_PASSWORD, drachtioSecret: env.CALLBOX_DRACHTIO_SECRET });
+    if (currentRevision(db) === 0 && env.CALLBOX_PROFILE === 'dev') {
+      // A dev box with nothing configured yet gets the example call center so there is something to call.
+      const result = applySiteFile(db, readFileSync(assetPath.exampleSite(), 'utf8'), 'first-boot');
+      if (!result.ok) throw new StartupError(`the example site does not validate: ${result.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+      log.info({ revision: result.revision }, 'first boot: example site loaded');
+    }
+
+    await startRtpengine(env, log, health, stops);
+    await startSipEngine(env, log, health, stops, boot.drachtioSecret);
+
+    const web: WebServer = await startWebServer({ bind: env.CALLBOX_BIND, port: env.CALLBOX_HTTP_PORT, health, log, uiDir: assetPath.webUi() });
+    stops.push(() => web.close());
+    health.set('web', 'up', web.url);
+
+    return { health, webUrl: web.url, firstBootAdminPassword: boot.generatedAdminPassword, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+async function startRtpengine(env: Env, log: Logger, health: ComponentHealth, stops: Array<() => Promise<void> | void>) {
+  const ng = new NgClient({ host: env.CALLBOX_RTPENGINE_NG.host, port: env.CALLBOX_RTPENGINE_NG.port, timeoutMs: 1000 });
+  stops.push(() => ng.close());
+  health.set('rtpengine', 'starting', `ng ${env.CALLBOX_RTPENGINE_NG.host}:${env.CALLBOX_RTPENGINE_NG.port}`);
+
+  if (env.CALLBOX_RTPENGINE === 'spawn') {
+    const { cmd, args } = rtpengineCommand({
+      bin: env.CALLBOX_RTPENGINE_BIN,
+      dataDir: env.dataDir,
+      interfaceAddress: env.CALLBOX_BIND,
+      ng: env.CALLBOX_RTPENGINE_NG,
+      rtpPorts: env.CALLBOX_RTP_PORTS,
+      dtmfLogDest: { host: '127.0.0.1', port: env.CALLBOX_RTPENGINE_NG.port + 1 },
+    });
+    const proc = new SupervisedProcess({ name: 'rtpengine', cmd, args, log, ready: () => ng.ping() });
+    await proc.start();
+    stops.push(() => proc.stop());
+  } else if (!(await ng.ping())) {
+    log.warn('rtpengine (external) does not answer ng ping yet; calls are refused until it does');
+  }
+
+  // The ping, not the process state, is the truth: a hung rtpengine is as dead as a crashed one.
+  const check = async () => health.set('rtpengine', (await ng.ping()) ? 'up' : 'down', `ng ${ng.host}:${ng.port}`);
+  await check();
+  const timer = setInterval(() => void check(), 2000);
+  stops.push(() => clearInterval(timer));
+}
+
+async function startSipEngine(env: Env, log: Logger, health: ComponentHealth, stops: Array<() => Promise<void> | void>, secret: string) {
+  const [cmd, ...pre] = selfCommand() as [string, ...string[]];
+  const host = env.CALLBOX_BIND.includes(':') ? `[${env.CALLBOX_BIND}]` : env.CALLBOX_BIND;
+  const args = [
+    ...pre,
+    'sip-engine',
+    '--address', '127.0.0.1',
+    '--port', String(env.CALLBOX_DRACHTIO_PORT),
+    '--contact', `sip:${host}:${env.CALLBOX_SIP_PORT};transport=udp,tcp`,
+  ];
+  // The secret goes by environment, not argv, so `ps` does not show it.
+  const proc = new SupervisedProcess({
+    name: 'sip-engine',
+    cmd,
+    args,
+    env: { ...process.env, CALLBOX_DRACHTIO_SECRET: secret },
+    log,
+    ready: () => tcpReachable('127.0.0.1', env.CALLBOX_DRACHTIO_PORT),
+  });
+  proc.on('state', (s, detail) => health.set('sip-engine', s === 'running' ? 'up' : s === 'starting' ? 'starting' : 'down', detail));
+  await proc.start();
+  stops.push(() => proc.stop());
+}
