@@ -36,11 +36,15 @@ export function recordDecision(queue: QueueRec, call: CallRec): void {
   if (queue.recent.length > queue.options.priority_window) queue.recent.shift();
 }
 
-/** True when priority callers already took their maximum share of the recent routing decisions. */
+/**
+ * True when priority callers already took their maximum share of the last `priority_window` routing
+ * decisions. The share is over the whole window (decisions not made yet count as normal), so a burst of
+ * priority callers after a quiet time is served first, up to the cap.
+ */
 export function priorityCapReached(queue: QueueRec): boolean {
-  const recent = queue.recent;
-  if (recent.length === 0 || queue.options.priority_share_max >= 1) return false;
+  const max = queue.options.priority_share_max;
+  if (max >= 1) return false;
   let priority = 0;
-  for (const p of recent) if (p) priority++;
-  return priority / recent.length >= queue.options.priority_share_max;
+  for (const p of queue.recent) if (p) priority++;
+  return priority / queue.options.priority_window >= max;
 }
