@@ -1,6 +1,6 @@
 import { canonicalName, normalizeName } from './header-names.ts';
 import { SipMessage } from './message.ts';
-import { parseUri, parseVia, splitList, tagOf } from './tokens.ts';
+import { parseNameAddr, parseUri, parseVia, splitList, tagOf } from './tokens.ts';
 
 /**
  * A message the engine refuses. `status` is the response a request deserves (400, 505, 416); `partial` holds what
@@ -48,6 +48,15 @@ export function parseMessage(text: string, opts: ParseOptions): SipMessage {
   }
 }
 
+/** The first problem found; parsing goes on so the partial message can still be answered. */
+interface Problems {
+  first: SipParseError | undefined;
+}
+
+function note(p: Problems, reason: string, status: number, msg: SipMessage): void {
+  if (!p.first) p.first = new SipParseError(reason, status, msg);
+}
+
 function parseInner(text: string, opts: ParseOptions): SipMessage {
   let start = 0;
   // RFC 3261 section 7.5: CRLFs before the start line are ignored
@@ -58,7 +67,8 @@ function parseInner(text: string, opts: ParseOptions): SipMessage {
   const body = text.slice(start + hdrEnd + sep);
   const lines = head.split(/\r?\n/);
   const msg = new SipMessage();
-  parseStartLine(lines[0] ?? '', msg);
+  const problems: Problems = { first: undefined };
+  parseStartLine(lines[0] ?? '', msg, problems);
 
   // Unfold continuation lines (RFC 3261 section 7.3.1) while collecting headers.
   let current: { raw: string; value: string } | undefined;
@@ -72,25 +82,28 @@ function parseInner(text: string, opts: ParseOptions): SipMessage {
     const line = lines[i]!;
     const c0 = line.charCodeAt(0);
     if (c0 === 32 || c0 === 9) {
-      if (!current) throw new SipParseError('continuation line without a header', 400, msg);
-      current.value += ' ' + line.trim();
+      if (current) current.value += ' ' + line.trim();
+      else note(problems, 'continuation line without a header', 400, msg);
       continue;
     }
     flush();
     const colon = line.indexOf(':');
-    if (colon <= 0) throw new SipParseError(`malformed header line "${line.slice(0, 40)}"`, 400, msg);
-    const raw = line.slice(0, colon).trim();
-    if (!TOKEN.test(raw)) throw new SipParseError(`malformed header name "${raw.slice(0, 40)}"`, 400, msg);
+    const raw = colon > 0 ? line.slice(0, colon).trim() : '';
+    if (!raw || !TOKEN.test(raw)) {
+      note(problems, `malformed header line "${line.slice(0, 40)}"`, 400, msg);
+      continue;
+    }
     current = { raw, value: line.slice(colon + 1) };
   }
   flush();
 
-  fillEager(msg, opts.relaxed === true);
+  fillEager(msg, opts.relaxed === true, problems);
+  if (problems.first) throw problems.first;
   msg.body = checkBody(msg, body, opts);
   return msg;
 }
 
-function parseStartLine(line: string, msg: SipMessage): void {
+function parseStartLine(line: string, msg: SipMessage, problems: Problems): void {
   if (line.startsWith('SIP/')) {
     const m = /^SIP\/(\d+\.\d+) (\d{3}) ?(.*)$/.exec(line);
     if (!m) throw new SipParseError('malformed status line', 0);
@@ -107,42 +120,43 @@ function parseStartLine(line: string, msg: SipMessage): void {
   if (!TOKEN.test(method)) throw new SipParseError('malformed method', 0);
   msg.method = method;
   msg.uri = uri;
-  if (!/^SIP\/\d+\.\d+$/i.test(version)) throw new SipParseError('malformed SIP version', 400, msg);
-  if (version.toUpperCase() !== 'SIP/2.0') throw new SipParseError('Version Not Supported', 505, msg);
+  if (!/^SIP\/\d+\.\d+$/i.test(version)) note(problems, 'malformed SIP version', 400, msg);
+  else if (version.toUpperCase() !== 'SIP/2.0') note(problems, 'Version Not Supported', 505, msg);
 }
 
-function fillEager(msg: SipMessage, relaxed: boolean): void {
+function fillEager(msg: SipMessage, relaxed: boolean, problems: Problems): void {
   let callId: string | undefined;
   let cseq: string | undefined;
   let from: string | undefined;
   let to: string | undefined;
   let topVia: string | undefined;
+  const dup = (name: string) => note(problems, `multiple ${name} headers`, 400, msg);
   for (const h of msg.headers) {
     switch (h.name) {
       case 'call-id':
-        if (callId !== undefined && callId !== h.value) throw new SipParseError('multiple Call-ID headers', 400, msg);
-        callId = h.value;
+        if (callId !== undefined && callId !== h.value) dup('Call-ID');
+        else callId = h.value;
         break;
       case 'cseq':
-        if (cseq !== undefined && cseq !== h.value) throw new SipParseError('multiple CSeq headers', 400, msg);
-        cseq = h.value;
+        if (cseq !== undefined && cseq !== h.value) dup('CSeq');
+        else cseq = h.value;
         break;
       case 'from':
-        if (from !== undefined) throw new SipParseError('multiple From headers', 400, msg);
-        from = h.value;
+        if (from !== undefined) dup('From');
+        else from = h.value;
         break;
       case 'to':
-        if (to !== undefined) throw new SipParseError('multiple To headers', 400, msg);
-        to = h.value;
+        if (to !== undefined) dup('To');
+        else to = h.value;
         break;
       case 'via':
         if (topVia === undefined) topVia = h.value;
         break;
     }
   }
+  // The fields a response needs come first, so that later problems can still be answered.
   if (topVia !== undefined) {
-    const first = splitList(topVia)[0] ?? '';
-    msg.via = parseVia(first);
+    msg.via = parseVia(splitList(topVia)[0] ?? '');
     if (!msg.via) throw new SipParseError('malformed Via header', 400, msg);
   }
   if (callId !== undefined) msg.callId = callId;
@@ -150,9 +164,11 @@ function fillEager(msg: SipMessage, relaxed: boolean): void {
   if (to !== undefined) msg.toTag = tagOf(to);
   if (cseq !== undefined) {
     const m = /^(\d{1,10})\s+([A-Za-z0-9\-.!%*_+`'~]+)$/.exec(cseq);
-    if (!m || Number(m[1]) > 0xffffffff) throw new SipParseError('malformed CSeq header', 400, msg);
-    msg.cseq = Number(m[1]);
-    msg.cseqMethod = m[2]!;
+    if (!m || Number(m[1]) > 0xffffffff) note(problems, 'malformed CSeq header', 400, msg);
+    else {
+      msg.cseq = Number(m[1]);
+      msg.cseqMethod = m[2]!;
+    }
   }
   if (relaxed) return;
   if (topVia === undefined) throw new SipParseError('missing Via header', 400, msg);
@@ -160,13 +176,15 @@ function fillEager(msg: SipMessage, relaxed: boolean): void {
   if (cseq === undefined) throw new SipParseError('missing CSeq header', 400, msg);
   if (from === undefined) throw new SipParseError('missing From header', 400, msg);
   if (to === undefined) throw new SipParseError('missing To header', 400, msg);
+  if (!parseNameAddr(from)) note(problems, 'malformed From header', 400, msg);
+  if (!parseNameAddr(to)) note(problems, 'malformed To header', 400, msg);
   if (msg.isRequest) {
-    if (msg.cseqMethod !== msg.method) throw new SipParseError('CSeq method does not match the request method', 400, msg);
+    if (msg.cseqMethod && msg.cseqMethod !== msg.method) note(problems, 'CSeq method does not match the request method', 400, msg);
     const uri = parseUri(msg.uri);
-    if (!uri) throw new SipParseError('malformed Request-URI', 400, msg);
-    if (uri.scheme !== 'sip' && uri.scheme !== 'sips' && uri.scheme !== 'tel') throw new SipParseError('Unsupported URI Scheme', 416, msg);
+    if (!uri) note(problems, 'malformed Request-URI', 400, msg);
+    else if (uri.scheme !== 'sip' && uri.scheme !== 'sips' && uri.scheme !== 'tel') note(problems, 'Unsupported URI Scheme', 416, msg);
     const mf = msg.get('max-forwards');
-    if (mf !== undefined && !/^\d{1,3}$/.test(mf)) throw new SipParseError('malformed Max-Forwards header', 400, msg);
+    if (mf !== undefined && !/^\d{1,10}$/.test(mf)) note(problems, 'malformed Max-Forwards header', 400, msg);
   }
 }
 

@@ -81,7 +81,7 @@ export function parseNameAddr(value: string): NameAddr | undefined {
   if (display) return undefined;
   // addr-spec without brackets: parameters after the URI belong to the header (RFC 3261 section 20.10)
   const semi = v.indexOf(';');
-  const uri = semi < 0 ? v : v.slice(0, semi);
+  const uri = (semi < 0 ? v : v.slice(0, semi)).trim();
   const paramText = semi < 0 ? '' : v.slice(semi);
   if (/\s/.test(uri)) return undefined;
   return { display: '', uri, params: parseParams(paramText), paramText };
@@ -96,11 +96,10 @@ export function tagOf(value: string): string {
   const gt = value.lastIndexOf('>');
   const from = gt >= 0 ? gt : 0;
   const lc = value.toLowerCase();
-  let i = lc.indexOf(';tag=', from);
+  const i = lc.indexOf(';tag=', from);
   if (i < 0) {
-    i = lc.indexOf('; tag=', from);
-    if (i < 0) return '';
-    i++;
+    // Rare spellings with whitespace around ';' or '=': take the slow, exact path.
+    return lc.includes('tag', from) ? (parseNameAddr(value)?.params.get('tag') ?? '') : '';
   }
   const start = i + 5;
   let end = start;
