@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { openDatabase } from '../config/database.ts';
 import { applySiteFile } from '../config/site-apply.ts';
 import { exportSiteFile } from '../config/site-export.ts';
+import { formatSiteErrors } from '../config/format-errors.ts';
 import { readEnv } from '../env.ts';
 
 const usage = 'usage: callbox config apply FILE | callbox config export';
@@ -36,7 +37,7 @@ export async function configCommand(args: string[]): Promise<number> {
     const result = applySiteFile(db, text, 'cli');
     if (!result.ok) {
       console.error(`callbox config apply: ${file} is not valid; nothing was changed:`);
-      for (const e of result.errors) console.error(`  ${e.path ? `${e.path}: ` : ''}${e.message}`);
+      for (const line of formatSiteErrors(result.errors)) console.error(`  ${line}`);
       return 1;
     }
     console.log(`applied ${file}: configuration revision ${result.revision}`);

@@ -1,4 +1,4 @@
-import { accessSync, constants as fsConstants, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants as fsConstants, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Env } from '../env.ts';
@@ -7,6 +7,7 @@ import { rtpengineCommand } from '../media/rtpengine-process.ts';
 import { portFree } from '../supervisor/probes.ts';
 import { SupervisedProcess } from '../supervisor/supervised-process.ts';
 import { createLogger } from '../log.ts';
+import { detectBoard } from '../platform/board.ts';
 
 export interface CheckResult {
   check: string;
@@ -14,6 +15,15 @@ export interface CheckResult {
   detail: string;
   /** What to do about a failure. */
   fix?: string;
+}
+
+export function checkBoard(): CheckResult {
+  try {
+    const d = detectBoard();
+    return { check: 'board', ok: true, detail: `${d.board.id} (${d.how}: ${d.reason})` };
+  } catch (err) {
+    return { check: 'board', ok: false, detail: (err as Error).message, fix: 'set CALLBOX_BOARD to one of the ids in board-configs/, or unset it' };
+  }
 }
 
 export function checkNode(): CheckResult {
@@ -115,11 +125,3 @@ export async function checkRtpengine(env: Env): Promise<CheckResult> {
   }
 }
 
-export function exists(p: string): boolean {
-  try {
-    statSync(p);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -1,5 +1,5 @@
 import { readEnv } from '../env.ts';
-import { checkDataDir, checkNode, checkPorts, checkRtpengine, checkSqlite, type CheckResult } from './selftest-checks.ts';
+import { checkBoard, checkDataDir, checkNode, checkPorts, checkRtpengine, checkSqlite, type CheckResult } from './selftest-checks.ts';
 
 function table(rows: CheckResult[]): string {
   const w = Math.max(...rows.map((r) => r.check.length), 5);
@@ -15,9 +15,11 @@ function table(rows: CheckResult[]): string {
 export async function selftestCommand(): Promise<number> {
   const env = readEnv();
   const rows: CheckResult[] = [checkNode(), checkDataDir(env)];
-  if (rows[1]?.ok) rows.push(checkSqlite(env));
+  const dataDirOk = rows[1]?.ok === true;
+  if (dataDirOk) rows.push(checkSqlite(env));
+  rows.push(checkBoard());
   rows.push(...(await checkPorts(env)));
-  if (rows[1]?.ok) rows.push(await checkRtpengine(env));
+  if (dataDirOk) rows.push(await checkRtpengine(env));
   console.log(table(rows));
   const failed = rows.filter((r) => !r.ok).length;
   console.log(failed ? `\n${failed} check(s) failed.` : '\nall checks passed.');
