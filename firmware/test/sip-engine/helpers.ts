@@ -43,16 +43,24 @@ export interface SippResult {
   output: string;
 }
 
+/** `-p 0` becomes a free port on the `-i` address, so test files running in parallel never share a SIPp port. */
+async function withFreePort(args: string[]): Promise<string[]> {
+  const out = [...args];
+  const i = out.indexOf('-p');
+  if (i >= 0 && out[i + 1] === '0') out[i + 1] = String(await freePort(out[out.indexOf('-i') + 1] ?? '127.0.0.1'));
+  return out;
+}
+
 /** Runs SIPp to completion (bounded by -timeout) and returns its exit code and output. */
 export async function runSipp(t: Ctx, args: string[]): Promise<SippResult> {
-  const p = spawnProcess(t, 'sipp', [...args, '-nostdin', '-timeout', '30', '-timeout_error', '-max_recv_loops', '1000', '-trace_err', '-error_file', '/dev/stderr'], { cwd: SCENARIOS });
+  const p = spawnProcess(t, 'sipp', [...(await withFreePort(args)), '-nostdin', '-timeout', '30', '-timeout_error'], { cwd: SCENARIOS });
   const { code } = await p.exited;
   return { code, output: p.output() };
 }
 
 /** Starts SIPp in the background (UAS peers) and resolves once it is listening. */
 export async function startSipp(t: Ctx, args: string[]): Promise<ReturnType<typeof spawnProcess>> {
-  const p = spawnProcess(t, 'sipp', [...args, '-nostdin', '-timeout', '40', '-trace_err', '-error_file', '/dev/stderr'], { cwd: SCENARIOS });
+  const p = spawnProcess(t, 'sipp', [...(await withFreePort(args)), '-nostdin', '-timeout', '40'], { cwd: SCENARIOS });
   await new Promise((r) => setTimeout(r, 300));
   return p;
 }
