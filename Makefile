@@ -43,7 +43,7 @@ run: deps-run build
 lint: typecheck
 	$(NODE) node_modules/eslint/bin/eslint.js .
 
-test: deps-test build lint
+test: deps-test build firmware lint
 	@PATH="$(dir $(NODE)):$$PATH" $(NODE) --test --test-concurrency=$(TEST_CONCURRENCY) --test-timeout=300000 $(TEST_FILES)
 
 bench: deps-test build

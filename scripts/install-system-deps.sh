@@ -8,7 +8,8 @@ purpose=${1:?usage: install-system-deps.sh run|test}
 # rtpengine anchors all media; espeak-ng and sox make the prompt library at build time.
 run_pkgs=(rtpengine-daemon espeak-ng sox)
 # Real peers and tools for the tests (DESIGN.md section 5).
-test_pkgs=("${run_pkgs[@]}" sip-tester baresip snmp snmpd snmptrapd smitools chromium tshark nftables iproute2)
+# qemu and the arm64 libraries run the arm64 one-file firmware in `make test`.
+test_pkgs=("${run_pkgs[@]}" sip-tester baresip snmp snmpd snmptrapd smitools chromium tshark nftables iproute2 qemu-user-static libc6-arm64-cross libstdc++6-arm64-cross)
 
 case "$purpose" in
   run) want=("${run_pkgs[@]}") ;;
