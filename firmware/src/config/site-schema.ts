@@ -30,9 +30,20 @@ const cidrSchema = z
   .regex(/^([0-9]{1,3}(\.[0-9]{1,3}){3}(\/([0-9]|[12][0-9]|3[0-2]))?|[0-9A-Fa-f:]+:[0-9A-Fa-f:.]*(\/[0-9]{1,3})?)$/, 'must be an IP address or network, e.g. 192.168.1.0/24');
 const portSchema = z.number().int().min(1).max(65535);
 
-const timeZones = new Set(Intl.supportedValuesOf('timeZone'));
-timeZones.add('UTC');
-const timezoneSchema = z.string().refine((tz) => timeZones.has(tz), 'must be an IANA time zone such as Europe/Berlin');
+/**
+ * Any named zone ICU knows, aliases included (Europe/Kiev as well as Europe/Kyiv): the clock code uses ICU too.
+ * Fixed offsets such as +01:00 are refused: they ignore daylight saving, which business hours must follow.
+ */
+function isTimeZone(tz: string): boolean {
+  if (!/^[A-Za-z][A-Za-z0-9_+/-]*$/.test(tz)) return false;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const timezoneSchema = z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin');
 
 const TARGET_KINDS = `extension:N, queue:N, ivr:NAME, external:+E164, hangup`;
 const ROUTE_TARGET = /^(extension:[0-9]{2,10}|queue:[0-9]{2,10}|ivr:[A-Za-z0-9][A-Za-z0-9_-]{0,62}|external:\+[1-9][0-9]{6,14}|hangup)$/;

@@ -37,6 +37,7 @@ const cases: BadCase[] = [
   { name: 'skill proficiency above 5', edit: (d) => (d.extensions[0].agent.skills.billing = 7), path: 'extensions[0].agent.skills.billing', message: /^must be at most 5$/ },
   { name: 'missing site timezone', edit: (d) => delete d.site.timezone, path: 'site.timezone', message: /^is required$/ },
   { name: 'unknown timezone', edit: (d) => (d.site.timezone = 'Mars/Olympus'), path: 'site.timezone', message: /IANA time zone/ },
+  { name: 'fixed-offset timezone', edit: (d) => (d.hours[0].timezone = '+01:00'), path: 'hours[0].timezone', message: /IANA time zone/ },
   { name: 'wrong version', edit: (d) => (d.version = 2), path: 'version', message: /^must be 1$/ },
   { name: 'short SIP password', edit: (d) => (d.extensions[1].password = 'abc'), path: 'extensions[1].password', message: /at least 8 characters/ },
   { name: 'forward to a missing extension', edit: (d) => (d.extensions[7].forward.no_answer = 'extension:2999'), path: 'extensions[7].forward.no_answer', message: /extension 2999 does not exist/ },
