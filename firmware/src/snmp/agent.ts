@@ -6,7 +6,7 @@ import type { SnmpConfig } from './config-schema.ts';
 import type { SnmpDataSource } from './data-source.ts';
 import { normaliseEngineId } from './engine-id.ts';
 import { inNetwork, peekMessage } from './message-peek.ts';
-import { MibView, mibProviders } from './mib-view.ts';
+import { MibView, installFastGetNext, mibProviders } from './mib-view.ts';
 import { Notifier, type Notification, type RateLimit } from './notifier.ts';
 import type { NotificationName } from './oids.ts';
 import { usmUser } from './usm.ts';
@@ -116,6 +116,7 @@ export async function startSnmpAgent(opts: SnmpAgentOptions): Promise<SnmpAgent>
     }
   };
   refresh();
+  installFastGetNext(agent, view, true);
 
   const sockets = Object.values(agent.listener.sockets) as UdpSocket[];
   for (const socket of sockets) {
