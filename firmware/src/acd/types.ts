@@ -116,9 +116,10 @@ export type AcdEvent =
   | (AgentBase & { type: 'agent-available' });
 
 export type AcdEventType = AcdEvent['type'];
+export type AcdCallEvent = Extract<AcdEvent, { callId: string }>;
 
 /** True for the events that end one caller's visit to a queue: every `enter` is followed by exactly one. */
-export function isOutcome(e: AcdEvent): boolean {
+export function isOutcome(e: AcdEvent): e is AcdCallEvent {
   return e.type === 'complete' || e.type === 'abandon' || e.type === 'exit' || (e.type === 'callback-failed' && e.final);
 }
 

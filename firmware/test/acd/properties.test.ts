@@ -66,7 +66,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
 );
 
 const queueOptions = (plain: boolean): fc.Arbitrary<QueueOptionsInput> =>
-  fc.record({
+  fc.record<QueueOptionsInput>({
     strategy: fc.constantFrom(...STRATEGIES),
     ring_timeout_s: fc.integer({ min: 5, max: 30 }),
     wrapup_s: fc.constantFrom(0, 5, 30),
@@ -79,7 +79,7 @@ const queueOptions = (plain: boolean): fc.Arbitrary<QueueOptionsInput> =>
     leave_when_empty: fc.constantFrom(false, false, false, true),
     empty_to: fc.constantFrom('hangup', 'queue:300'),
     overflow: fc.constantFrom(null, { after_s: 90, to: 'queue:300' }, { after_s: 60, to: 'callback' }),
-    exit_keys: fc.constantFrom({}, { '0': 'extension:100' }),
+    exit_keys: fc.constantFrom<Record<string, string>>({}, { '0': 'extension:100' }),
     skills: plain ? fc.constant({}) : fc.constantFrom({}, { en: 3 }, { de: 4, billing: 2 }),
     widening: plain ? fc.constant([]) : fc.constantFrom([], [{ after_s: 30, min_proficiency: 2 }, { after_s: 60, any_member: true }]),
     priority_share_max: fc.constantFrom(0.5, 0.8, 1),

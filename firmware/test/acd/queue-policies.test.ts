@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { AcdConfig } from '../../src/acd/index.ts';
 import { Harness, oneQueue } from './harness.ts';
 
 const quiet = { announce_every_s: null, wrapup_s: 0 } as const;
@@ -37,7 +38,7 @@ test('widening lowers skill requirements over the wait and the caller keeps thei
 });
 
 test('widening to any member and to higher penalties', () => {
-  const config = {
+  const config: AcdConfig = {
     agents: [{ id: 'a1', skills: { german: 5 } }, { id: 'a2', skills: {} }],
     queues: [
       {
