@@ -9,7 +9,7 @@ CREATE TABLE web_sessions (
   token_hash TEXT PRIMARY KEY,
   username TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
   csrf_token TEXT NOT NULL,
-  stage TEXT NOT NULL CHECK (stage IN (\x27totp\x27, \x27ok\x27)),
+  stage TEXT NOT NULL CHECK (stage IN ('totp', 'ok')),
   created_at TEXT NOT NULL,
   last_seen_at TEXT NOT NULL,
   expires_at TEXT NOT NULL,
@@ -34,7 +34,7 @@ CREATE TABLE call_dispositions (
   interaction_id TEXT NOT NULL,
   extension TEXT NOT NULL,
   code TEXT NOT NULL,
-  note TEXT NOT NULL DEFAULT \x27\x27,
+  note TEXT NOT NULL DEFAULT '',
   at TEXT NOT NULL,
   actor TEXT NOT NULL
 );
