@@ -48,41 +48,39 @@ export function applySiteFile(db: Database, yamlText: string, actor = 'site-file
   if (!parsed.ok) return parsed;
   const site = parsed.site;
 
-  const existingUsers = new Map(listUsersWithHashes(db).map((u) => [u.username, u]));
-  const userErrors: SiteError[] = site.users.flatMap((u, i) =>
-    u.password === undefined && u.password_hash === undefined && !existingUsers.has(u.username)
-      ? [{ path: `users[${i}].password`, message: `is required for the new user ${u.username}` }]
-      : [],
-  );
-  if (userErrors.length > 0) return { ok: false, errors: userErrors };
-
-  const storedPasswords = new Map(listExtensions(db).map((e) => [e.number, e.password]));
-  const generatedPasswords: string[] = [];
-  const extensions: ExtensionConfig[] = site.extensions.map((e) => {
-    if (e.password !== undefined) return { ...e, password: e.password };
-    const kept = storedPasswords.get(e.number);
-    if (kept !== undefined) return { ...e, password: kept };
-    generatedPasswords.push(e.number);
-    return { ...e, password: generateSecret(20) };
-  });
-
-  const summary: ApplySummary = {
-    changed: [],
-    counts: {
-      extensions: site.extensions.length,
-      agents: site.extensions.filter((e) => e.agent !== undefined).length,
-      queues: site.queues.length,
-      ivr: site.ivr.length,
-      hours: site.hours.length,
-      trunks: site.trunks.length,
-      inbound_routes: site.routes.inbound.length,
-      outbound_routes: site.routes.outbound.length,
-      users: site.users.length,
-    },
-    generatedPasswords,
+  const counts: ApplySummary['counts'] = {
+    extensions: site.extensions.length,
+    agents: site.extensions.filter((e) => e.agent !== undefined).length,
+    queues: site.queues.length,
+    ivr: site.ivr.length,
+    hours: site.hours.length,
+    trunks: site.trunks.length,
+    inbound_routes: site.routes.inbound.length,
+    outbound_routes: site.routes.outbound.length,
+    users: site.users.length,
   };
 
-  const apply = db.transaction(() => {
+  // Everything that depends on the stored state is read under the write lock, so a concurrent change (the web
+  // UI) cannot slip in between the checks and the write.
+  const apply = db.transaction((): ApplyResult => {
+    const existingUsers = new Map(listUsersWithHashes(db).map((u) => [u.username, u]));
+    const userErrors: SiteError[] = site.users.flatMap((u, i) =>
+      u.password === undefined && u.password_hash === undefined && !existingUsers.has(u.username)
+        ? [{ path: `users[${i}].password`, message: `is required for the new user ${u.username}` }]
+        : [],
+    );
+    if (userErrors.length > 0) return { ok: false, errors: userErrors };
+
+    const storedPasswords = new Map(listExtensions(db).map((e) => [e.number, e.password]));
+    const generatedPasswords: string[] = [];
+    const extensions: ExtensionConfig[] = site.extensions.map((e) => {
+      if (e.password !== undefined) return { ...e, password: e.password };
+      const kept = storedPasswords.get(e.number);
+      if (kept !== undefined) return { ...e, password: kept };
+      generatedPasswords.push(e.number);
+      return { ...e, password: generateSecret(20) };
+    });
+
     const before = readSite(db);
     // Replacing parents and children in one go: the references only have to hold at commit.
     db.pragma('defer_foreign_keys = ON');
@@ -91,15 +89,14 @@ export function applySiteFile(db: Database, yamlText: string, actor = 'site-file
     const changed = (Object.keys(after) as (keyof SiteFile)[]).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
     if (changed.length === 0) throw NO_CHANGE;
     const revision = bumpRevision(db);
-    appendAudit(db, { actor, action: 'config.apply', target: `revision ${revision}`, detail: { changed, counts: summary.counts } });
-    summary.changed = changed;
-    return revision;
+    appendAudit(db, { actor, action: 'config.apply', target: `revision ${revision}`, detail: { changed, counts } });
+    return { ok: true, revision, summary: { changed, counts, generatedPasswords } };
   });
 
   try {
-    return { ok: true, revision: apply.immediate(), summary };
+    return apply.immediate();
   } catch (err) {
-    if (err === NO_CHANGE) return { ok: true, revision: getRevision(db), summary: { ...summary, generatedPasswords: [] } };
+    if (err === NO_CHANGE) return { ok: true, revision: getRevision(db), summary: { changed: [], counts, generatedPasswords: [] } };
     // Validation should have caught everything the store enforces; if not, still answer in the same form.
     if (err instanceof Error && 'code' in err && String(err.code).startsWith('SQLITE_CONSTRAINT')) {
       return { ok: false, errors: [{ path: '(file)', message: `the store refused the configuration: ${err.message}` }] };

@@ -48,7 +48,10 @@ test('kill -9 during config apply leaves the old or the new configuration, never
     seed.close();
     let current: 'A' | 'B' = 'A';
     let revision = 1;
-    while (rounds < 30 && Date.now() - started < 20_000) {
+    let laneRounds = 0;
+    // At least two kills per store however busy the machine is; more while time allows.
+    while (laneRounds < 2 || (rounds < 30 && Date.now() - started < 15_000)) {
+      laneRounds++;
       rounds++;
       const round = rounds;
       const order = current === 'A' ? [files.B, files.A] : [files.A, files.B];
@@ -80,6 +83,5 @@ test('kill -9 during config apply leaves the old or the new configuration, never
     }
   };
   await Promise.all([1, 2, 3].map(lane));
-  assert.ok(rounds >= 5, `only ${rounds} rounds ran (${JSON.stringify(seen)})`);
   t.diagnostic(`${rounds} kills; the store held A ${seen.A} times and B ${seen.B} times`);
 });
