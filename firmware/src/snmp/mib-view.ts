@@ -176,7 +176,8 @@ export function snapshot(source: SnmpDataSource): { scalars: Record<ScalarName, 
   };
 }
 
-function regState(r: 'not-configured' | 'registered' | 'registering' | 'failed'): string {
+/** SnmpTrunk's registration as the cbTrunkRegState enumeration name. */
+export function regState(r: 'not-configured' | 'registered' | 'registering' | 'failed'): string {
   return r === 'not-configured' ? 'notConfigured' : r;
 }
 

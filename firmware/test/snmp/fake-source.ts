@@ -63,7 +63,7 @@ export function queue(index: number, name: string, number: string): SnmpQueue {
     agentsAvailable: 1,
     agentsOnCall: 4,
     agentsPaused: 1,
-    serviceLevelPercent: 78,
+    serviceLevelPercent: 85,
     serviceLevelTargetPercent: 80,
     abandonedToday: 9,
     asaTodaySeconds: 21,
