@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { parseSnmpConfig } from '../../src/snmp/config-schema.ts';
+import { generateEngineId } from '../../src/snmp/engine-id.ts';
+import { startSnmpSubagent } from '../../src/snmp/subagent.ts';
+import { freePort } from '../helpers/ports.ts';
+import { spawnProcess } from '../helpers/process.ts';
+import { tempDir } from '../helpers/tmp.ts';
+import { FakeSource } from './fake-source.ts';
+import { BASE_MIB_DIR, MIB_ARGS, MIB_DIR, V3_USER, captureLogger, tool, v3Args } from './tools.ts';
+
+function snmpdConf(dir: string, port: number, socket: string): string {
+  const conf = path.join(dir, 'snmpd.conf');
+  writeFileSync(
+    conf,
+    [
+      `agentaddress udp:127.0.0.1:${port}`,
+      'master agentx',
+      `agentXSocket ${socket}`,
+      `createUser ${V3_USER.name} SHA-256 ${V3_USER.auth.password} AES ${V3_USER.priv.password}`,
+      `rouser ${V3_USER.name} authpriv`,
+      'rocommunity ro-local 127.0.0.1',
+      'sysDescr Callbox test appliance',
+      '',
+    ].join('\n'),
+  );
+  return conf;
+}
+
+function startSnmpd(t: Parameters<typeof spawnProcess>[0], dir: string, conf: string) {
+  const snmpd = spawnProcess(t, 'snmpd', ['-f', '-Lo', '-C', '-c', conf, '-M', `${MIB_DIR}:${BASE_MIB_DIR}`, '-m', ''], {
+    env: { ...process.env, SNMP_PERSISTENT_DIR: path.join(dir, 'persist'), MIBS: '' },
+  });
+  return snmpd;
+}
+
+test('CALLBOX-MIB through snmpd as AgentX master, next to the host MIBs, and again after snmpd restarts', { timeout: 120_000 }, async (t) => {
+  const dir = tempDir(t);
+  const port = await freePort();
+  const socket = path.join(dir, 'agentx.sock');
+  const conf = snmpdConf(dir, port, socket);
+  let snmpd = startSnmpd(t, dir, conf);
+  await snmpd.waitFor(/NET-SNMP version/);
+
+  const source = new FakeSource();
+  const { log } = captureLogger();
+  const sub = await startSnmpSubagent({ config: parseSnmpConfig({ mode: 'agentx' }), engineId: generateEngineId(), source, log, master: socket, reconnectMs: 200 });
+  t.after(() => sub.close());
+  await sub.whenRegistered();
+
+  const target = `udp:127.0.0.1:${port}`;
+  const walkAll = async () => {
+    const walk = await tool('snmpwalk', [...v3Args(V3_USER), ...MIB_ARGS, '-r', '1', '-t', '5', target, 'CALLBOX-MIB::callboxMIB']);
+    assert.equal(walk.stderr, '');
+    return walk.stdout;
+  };
+  const first = await walkAll();
+  for (const line of [
+    /cbSysFirmwareVersion\.0 = STRING: 1\.2\.3-test/,
+    /cbSipCallsProcessed\.0 = Counter64: 5000000000/,
+    /cbTrunkName\.2 = STRING: carrier-b/,
+    /cbTrunkLastChange\.1 = STRING: 2026-11-30,8:15:30\.0,\+0:0/,
+    /cbQueueAgentsOnCall\.1 = Gauge32: 4/,
+    /cbDiskMountPoint\.1 = STRING: \/data/,
+  ]) {
+    assert.match(first, line);
+  }
+  const table = await tool('snmptable', [...v3Args(V3_USER), ...MIB_ARGS, '-Cf', '|', '-r', '1', '-t', '5', target, 'CALLBOX-MIB::cbTrunkTable']);
+  assert.equal(table.stdout.trim().split('\n').at(-1), 'carrier-b|down|failed|0 milliseconds|0|5|2026-12-1,10:0:0.0,+0:0');
+
+  // The standard host MIBs come from snmpd itself (numeric: Debian ships no IETF MIB files).
+  const host = await tool('snmpget', ['-v2c', '-c', 'ro-local', '-On', '-r', '1', '-t', '5', target, '1.3.6.1.2.1.1.1.0', '1.3.6.1.2.1.25.1.1.0', '1.3.6.1.2.1.2.1.0']);
+  assert.match(host.stdout, /\.1\.3\.6\.1\.2\.1\.1\.1\.0 = STRING: "Callbox test appliance"/);
+  assert.match(host.stdout, /\.1\.3\.6\.1\.2\.1\.25\.1\.1\.0 = Timeticks:/);
+  assert.match(host.stdout, /\.1\.3\.6\.1\.2\.1\.2\.1\.0 = INTEGER: \d+/);
+
+  // snmpd's access control applies to our subtree too: SET is refused.
+  const set = await tool('snmpset', [...v3Args(V3_USER), ...MIB_ARGS, '-r', '0', '-t', '5', target, 'CALLBOX-MIB::cbSysBoardModel.0', 's', 'x']);
+  assert.match(set.stderr, /notWritable|noAccess|noCreation|authorizationError/);
+
+  // snmpd restarts (package upgrade, admin): the subagent notices, comes back and registers again.
+  await snmpd.stop();
+  snmpd = startSnmpd(t, dir, conf);
+  await snmpd.waitFor(/NET-SNMP version/);
+  source.trunkList = [{ ...source.trunkList[0]!, name: 'carrier-a-after-restart' }];
+  await sub.whenRegistered();
+  const deadline = performance.now() + 20_000;
+  while (sub.counters.registrations < 2 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(sub.counters.registrations, 2);
+  const again = await walkAll();
+  assert.match(again, /cbTrunkName\.1 = STRING: carrier-a-after-restart/);
+  assert.doesNotMatch(again, /cbTrunkName\.2/);
+  assert.match(again, /cbSysBoardModel\.0 = STRING: Test Board/);
+  assert.ok(sub.counters.requests > 0);
+});
