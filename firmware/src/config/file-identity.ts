@@ -50,3 +50,4 @@ export function identifyFile(file: string): FileIdentity {
     `${file} is a SQLite database of another program (no Callbox marker): move it away, or set CALLBOX_DATA_DIR to Callbox's own data directory`,
   );
 }
+

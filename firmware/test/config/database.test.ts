@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -16,10 +16,10 @@ import { appendAudit } from '../../src/config/repositories/audit.ts';
 
 const NODE = process.execPath;
 
-/** Every file of the store, to prove a refused one was left exactly as it was. */
+/** The files that hold data (-shm is SQLite's index of the log, rebuilt at will), to prove a refused store kept every byte. */
 function snapshot(dir: string): Map<string, string> {
   const m = new Map<string, string>();
-  for (const suffix of ['', '-wal', '-shm', '-journal']) {
+  for (const suffix of ['', '-wal', '-journal']) {
     const f = path.join(dir, DATABASE_FILE + suffix);
     if (existsSync(f)) m.set(suffix, readFileSync(f).toString('base64'));
   }
@@ -125,6 +125,18 @@ test("another program's database in WAL mode is refused without creating journal
   assert.ok(!existsSync(path.join(dir, 'callbox.db-wal')));
 });
 
+test("another program's database that still lives in its write-ahead log is refused and left unchanged", (t) => {
+  const source = tempDir(t);
+  const foreign = new BetterSqlite3(path.join(source, 'callbox.db'));
+  foreign.pragma('journal_mode = WAL');
+  foreign.pragma('wal_autocheckpoint = 0');
+  foreign.exec("CREATE TABLE songs (title TEXT); INSERT INTO songs VALUES ('x');");
+  const dir = tempDir(t);
+  for (const suffix of ['', '-wal']) copyFileSync(path.join(source, `callbox.db${suffix}`), path.join(dir, `callbox.db${suffix}`));
+  foreign.close();
+  assertRefused(dir, /SQLite database of another program/);
+});
+
 test('a database written by a newer firmware is refused and never altered', (t) => {
   const dir = tempDir(t);
   const db = openDatabase(dir);
@@ -134,6 +146,23 @@ test('a database written by a newer firmware is refused and never altered', (t) 
   const check = new BetterSqlite3(path.join(dir, 'callbox.db'), { readonly: true });
   assert.equal(check.pragma('user_version', { simple: true }), SCHEMA_VERSION + 1);
   check.close();
+});
+
+test('a newer firmware schema still in the write-ahead log is refused, and the log is not folded into the file', (t) => {
+  const source = tempDir(t);
+  openDatabase(source).close();
+  const db = new BetterSqlite3(path.join(source, 'callbox.db'));
+  db.pragma('wal_autocheckpoint = 0');
+  db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+  // A copy taken while the newer firmware ran: its header still says the old version, its log the new one.
+  const dir = tempDir(t);
+  for (const suffix of ['', '-wal']) copyFileSync(path.join(source, `callbox.db${suffix}`), path.join(dir, `callbox.db${suffix}`));
+  db.close();
+  const header = readFileSync(path.join(dir, 'callbox.db')).readUInt32BE(60);
+  assert.equal(header, SCHEMA_VERSION, 'the file header lags behind the log');
+  const before = [readFileSync(path.join(dir, 'callbox.db')), readFileSync(path.join(dir, 'callbox.db-wal'))];
+  assert.throws(() => openDatabase(dir), /newer Callbox firmware \(schema version/);
+  assert.deepEqual([readFileSync(path.join(dir, 'callbox.db')), readFileSync(path.join(dir, 'callbox.db-wal'))], before);
 });
 
 test('a corrupt Callbox database is refused and left unchanged', (t) => {
