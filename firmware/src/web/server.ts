@@ -1,10 +1,42 @@
 import http from 'node:http';
+import https from 'node:https';
 import { existsSync } from 'node:fs';
+import type { Database } from 'better-sqlite3';
 import Koa from 'koa';
+import helmet from 'koa-helmet';
 import serve from 'koa-static';
 import type { Logger } from '../log.ts';
+import type { GpioSnapshot } from '../platform/gpio.ts';
 import type { ComponentHealth } from '../supervisor/component-health.ts';
+import { buildInfo } from '../version.ts';
+import { Api } from './api.ts';
+import { LoginLimiter, type LoginPolicy } from './auth/login-limiter.ts';
+import { Sessions } from './auth/sessions.ts';
+import { jsonErrors } from './http/errors.ts';
+import type { LiveState } from './live-state.ts';
+import { openApiDocument } from './openapi.ts';
+import { authRoutes } from './routes/auth.ts';
+import { configRoutes } from './routes/config.ts';
 import { healthRoutes } from './routes/health.ts';
+import { liveRoutes, type EventStreamOptions } from './routes/live.ts';
+import { recordRoutes } from './routes/records.ts';
+import { systemRoutes, type SystemHooks } from './routes/system.ts';
+import { userRoutes } from './routes/users.ts';
+
+export interface ApiOptions {
+  db: Database;
+  dataDir: string;
+  live: LiveState;
+  leds?: () => GpioSnapshot;
+  loginPolicy?: LoginPolicy;
+  /** Signed out after this long without a request (default 8 hours: a shift). */
+  sessionIdleMs?: number;
+  streams?: EventStreamOptions;
+  now?: () => number;
+  reboot?: SystemHooks['reboot'];
+  sipTrace?: SystemHooks['sipTrace'];
+  logs?: SystemHooks['logs'];
+}
 
 export interface WebServerOptions {
   bind: string;
@@ -13,10 +45,16 @@ export interface WebServerOptions {
   log: Logger;
   /** The built browser UI (web-ui/dist); served when present. */
   uiDir?: string;
+  /** Serve HTTPS with this certificate; without it plain HTTP (the appliance allows that only on loopback in dev). */
+  tls?: { cert: string; key: string };
+  /** The management API under /api/v1; without it only /health and the UI are served. */
+  api?: ApiOptions;
 }
 
 export interface WebServer {
   url: string;
+  /** The API's route declarations (for tests and the OpenAPI document). */
+  api: Api | undefined;
   close(): Promise<void>;
 }
 
@@ -26,15 +64,67 @@ export class WebServerError extends Error {}
 export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
   const app = new Koa();
   app.on('error', (err: Error) => o.log.warn({ err: err.message }, 'http request failed'));
-  app.use(async (ctx, next) => {
-    await next();
-    ctx.set('X-Content-Type-Options', 'nosniff');
-  });
+  const secure = o.tls !== undefined;
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          fontSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+          upgradeInsecureRequests: secure ? [] : null,
+        },
+      },
+      strictTransportSecurity: secure ? { maxAge: 31_536_000 } : false,
+      referrerPolicy: { policy: 'no-referrer' },
+    }),
+  );
+  app.use(jsonErrors(o.log));
+
   const health = healthRoutes(o.health);
   app.use(health.routes()).use(health.allowedMethods());
+
+  let api: Api | undefined;
+  if (o.api !== undefined) {
+    const a = o.api;
+    const now = a.now ?? Date.now;
+    const sessions = new Sessions(a.db, { idleMs: a.sessionIdleMs ?? 8 * 3600_000, secure, now });
+    api = new Api({ db: a.db, sessions });
+    authRoutes(api, { db: a.db, sessions, limiter: new LoginLimiter(a.loginPolicy, now), now });
+    configRoutes(api, a.db);
+    userRoutes(api, a.db);
+    recordRoutes(api, a.db);
+    liveRoutes(api, a.db, a.live, a.streams);
+    systemRoutes(api, a.db, {
+      health: o.health,
+      dataDir: a.dataDir,
+      ...(a.leds === undefined ? {} : { leds: a.leds }),
+      ...(a.reboot === undefined ? {} : { reboot: a.reboot }),
+      ...(a.sipTrace === undefined ? {} : { sipTrace: a.sipTrace }),
+      ...(a.logs === undefined ? {} : { logs: a.logs }),
+      ...(secure ? { reloadTls: (files: { cert: string; key: string }) => (server as https.Server).setSecureContext(files) } : {}),
+    });
+    const routes = api.routes;
+    api.add({
+      method: 'get',
+      path: '/openapi.json',
+      summary: 'This document',
+      tag: 'meta',
+      gate: 'public',
+      handler: () => openApiDocument(routes, buildInfo().version),
+    });
+    app.use(api.router.routes()).use(api.router.allowedMethods());
+  }
   if (o.uiDir && existsSync(o.uiDir)) app.use(serve(o.uiDir, { maxage: 3600_000, index: 'index.html' }));
 
-  const server = http.createServer(app.callback());
+  const server = secure ? https.createServer({ cert: o.tls?.cert, key: o.tls?.key }, app.callback()) : http.createServer(app.callback());
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EADDRINUSE') reject(new WebServerError(`HTTP port ${o.port} on ${o.bind} is already in use: stop what uses it or set CALLBOX_HTTP_PORT`));
@@ -46,7 +136,8 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
   });
   const host = o.bind.includes(':') ? `[${o.bind}]` : o.bind;
   return {
-    url: `http://${host}:${o.port}`,
+    url: `${secure ? 'https' : 'http'}://${host}:${o.port}`,
+    api,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

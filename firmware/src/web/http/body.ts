@@ -1,0 +1,27 @@
+import type { Context } from 'koa';
+import { ApiError } from './errors.ts';
+
+/**
+ * Reads a JSON request body up to `limit` bytes. Only `application/json` is accepted: a cross-site HTML form
+ * cannot send that type without a CORS preflight, which is part of the CSRF defence for the login request.
+ */
+export async function readJsonBody(ctx: Context, limit = 1024 * 1024): Promise<unknown> {
+  const type = ctx.get('content-type');
+  if (!/^application\/json\b/i.test(type)) {
+    throw new ApiError(415, 'unsupported_media_type', 'send the request body as JSON with Content-Type: application/json');
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new ApiError(413, 'too_large', `the request body is larger than ${Math.round(limit / 1024)} KiB`);
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new ApiError(400, 'invalid_json', `the body is not valid JSON: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,223 @@
+import type { GpioSnapshot } from '../platform/gpio.ts';
+import type { ComponentHealth, HealthReport } from '../supervisor/component-health.ts';
+
+/*
+ * What the live pages show, behind one interface: the calls, ACD and trunk code feed it, the API and the SSE
+ * streams read it. The web never reaches into those services directly, so they can change without the UI.
+ */
+
+export interface LiveRegistration {
+  extension: string;
+  contact: string;
+  userAgent: string;
+  source: string;
+  expiresAt: string;
+}
+
+export interface LiveCall {
+  id: string;
+  /** Ties legs, transfers and callbacks of one customer contact together (as in the CDRs). */
+  interactionId: string;
+  direction: 'inbound' | 'outbound' | 'internal';
+  caller: string;
+  callerName?: string;
+  callee: string;
+  state: 'ringing' | 'ivr' | 'queued' | 'talking' | 'held';
+  queue?: string;
+  extension?: string;
+  trunk?: string;
+  startedAt: string;
+  answeredAt?: string;
+  /** What the caller entered in the IVR (collect nodes), shown to the agent. */
+  ivrData?: Record<string, string>;
+}
+
+export type AgentStateName = 'logged-out' | 'idle' | 'ringing' | 'talking' | 'wrap-up' | 'paused';
+
+export interface LiveAgent {
+  extension: string;
+  name: string;
+  state: AgentStateName;
+  since: string;
+  /** Queues the agent is logged in to. */
+  queues: string[];
+  pauseReason?: string;
+  /** The call the agent is on, rings with, or wraps up. */
+  callId?: string;
+  registered: boolean;
+  answeredToday: number;
+}
+
+export interface LiveQueue {
+  number: string;
+  name: string;
+  waiting: number;
+  longestWaitS: number;
+  estimatedWaitS: number;
+  agents: Record<'idle' | 'busy' | 'paused' | 'wrap-up' | 'ringing', number>;
+  answeredToday: number;
+  abandonedToday: number;
+  /** Percent of today's calls answered within the queue's service level. */
+  serviceLevelPercent: number | null;
+}
+
+export interface LiveTrunk {
+  name: string;
+  state: 'up' | 'down' | 'registering' | 'unmonitored';
+  detail: string;
+  activeCalls: number;
+}
+
+export interface LiveSnapshot {
+  registrations: LiveRegistration[];
+  calls: LiveCall[];
+  queues: LiveQueue[];
+  agents: LiveAgent[];
+  trunks: LiveTrunk[];
+  health: HealthReport;
+  leds: GpioSnapshot | null;
+}
+
+export const LIVE_TOPICS = ['registrations', 'calls', 'queues', 'agents', 'trunks', 'health', 'leds'] as const;
+export type LiveTopic = (typeof LIVE_TOPICS)[number];
+
+/** What supervisors and agents do to agents from the console; the ACD implements it for real. */
+export interface AgentControl {
+  login(extension: string, queues: readonly string[]): void;
+  logout(extension: string): void;
+  pause(extension: string, reason: string): void;
+  unpause(extension: string): void;
+  /** Ends after-call work early (the disposition itself is stored by the API). */
+  endWrapUp(extension: string): void;
+}
+
+export class AgentControlError extends Error {}
+
+export interface LiveState {
+  snapshot(): LiveSnapshot;
+  /** Called with the topic whenever its data changes; returns the unsubscribe function. */
+  subscribe(listener: (topic: LiveTopic) => void): () => void;
+  readonly agents: AgentControl;
+}
+
+/**
+ * The in-memory live state: services push their changes with the setters, readers get copies. Health comes from
+ * the component registry, the LEDs from the front panel's snapshot (polled: the LED driver blinks faster than
+ * anyone needs to be told).
+ */
+export class InMemoryLiveState implements LiveState {
+  readonly #registrations = new Map<string, LiveRegistration>();
+  readonly #calls = new Map<string, LiveCall>();
+  readonly #queues = new Map<string, LiveQueue>();
+  readonly #agents = new Map<string, LiveAgent>();
+  readonly #trunks = new Map<string, LiveTrunk>();
+  readonly #listeners = new Set<(topic: LiveTopic) => void>();
+  readonly #health: ComponentHealth;
+  readonly #leds: (() => GpioSnapshot) | undefined;
+  #lastLeds = '';
+  readonly #stops: Array<() => void> = [];
+  readonly agents: AgentControl;
+
+  constructor(o: { health: ComponentHealth; leds?: () => GpioSnapshot; ledPollMs?: number; now?: () => Date }) {
+    this.#health = o.health;
+    this.#leds = o.leds;
+    const now = o.now ?? (() => new Date());
+    this.#stops.push(o.health.onChange(() => this.#emit('health')));
+    if (o.leds !== undefined) {
+      const poll = setInterval(() => {
+        const text = JSON.stringify(this.#leds?.());
+        if (text !== this.#lastLeds) {
+          this.#lastLeds = text;
+          this.#emit('leds');
+        }
+      }, o.ledPollMs ?? 250);
+      poll.unref();
+      this.#stops.push(() => clearInterval(poll));
+    }
+    this.agents = this.#memoryAgentControl(now);
+  }
+
+  snapshot(): LiveSnapshot {
+    return structuredClone({
+      registrations: [...this.#registrations.values()],
+      calls: [...this.#calls.values()],
+      queues: [...this.#queues.values()],
+      agents: [...this.#agents.values()],
+      trunks: [...this.#trunks.values()],
+      health: this.#health.report(),
+      leds: this.#leds?.() ?? null,
+    });
+  }
+
+  subscribe(listener: (topic: LiveTopic) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  setRegistration(r: LiveRegistration): void {
+    this.#registrations.set(`${r.extension} ${r.contact}`, { ...r });
+    this.#emit('registrations');
+  }
+
+  removeRegistration(extension: string, contact: string): void {
+    if (this.#registrations.delete(`${extension} ${contact}`)) this.#emit('registrations');
+  }
+
+  setCall(c: LiveCall): void {
+    this.#calls.set(c.id, { ...c });
+    this.#emit('calls');
+  }
+
+  removeCall(id: string): void {
+    if (this.#calls.delete(id)) this.#emit('calls');
+  }
+
+  setQueue(q: LiveQueue): void {
+    this.#queues.set(q.number, structuredClone(q));
+    this.#emit('queues');
+  }
+
+  removeQueue(number: string): void {
+    if (this.#queues.delete(number)) this.#emit('queues');
+  }
+
+  setAgent(a: LiveAgent): void {
+    this.#agents.set(a.extension, structuredClone(a));
+    this.#emit('agents');
+  }
+
+  removeAgent(extension: string): void {
+    if (this.#agents.delete(extension)) this.#emit('agents');
+  }
+
+  setTrunk(t: LiveTrunk): void {
+    this.#trunks.set(t.name, { ...t });
+    this.#emit('trunks');
+  }
+
+  close(): void {
+    for (const s of this.#stops) s();
+    this.#listeners.clear();
+  }
+
+  #emit(topic: LiveTopic): void {
+    for (const l of [...this.#listeners]) l(topic);
+  }
+
+  /** Until the ACD takes over, console actions change the agent records here, so the pages work end to end. */
+  #memoryAgentControl(now: () => Date): AgentControl {
+    const update = (extension: string, change: Partial<LiveAgent>) => {
+      const a = this.#agents.get(extension);
+      if (a === undefined) throw new AgentControlError(`agent ${extension} is not known to the call center`);
+      const { pauseReason: _old, ...rest } = a;
+      this.setAgent({ ...(change.state === 'paused' ? a : rest), ...change, since: now().toISOString() });
+    };
+    return {
+      login: (extension, queues) => update(extension, { state: 'idle', queues: [...queues] }),
+      logout: (extension) => update(extension, { state: 'logged-out', queues: [] }),
+      pause: (extension, reason) => update(extension, { state: 'paused', pauseReason: reason }),
+      unpause: (extension) => update(extension, { state: 'idle' }),
+      endWrapUp: (extension) => update(extension, { state: 'idle' }),
+    };
+  }
+}

@@ -1,0 +1,206 @@
+import type { Database } from 'better-sqlite3';
+import { z } from 'zod';
+import { exportSiteFile } from '../../config/site-export.ts';
+import { siteJsonSchema } from '../../config/site-schema.ts';
+import { getWebSettings, setWebSettings } from '../../config/repositories/web-settings.ts';
+import type { GpioSnapshot } from '../../platform/gpio.ts';
+import type { ComponentHealth } from '../../supervisor/component-health.ts';
+import { buildInfo } from '../../version.ts';
+import type { Api } from '../api.ts';
+import { readJsonBody } from '../http/body.ts';
+import { checkBackup, makeBackup, restoreBackup } from '../system/backup.ts';
+import { recentLogs } from '../system/logs.ts';
+import { certificateInfo, install, readInstalled, validatePair } from '../system/tls.ts';
+
+export interface SystemHooks {
+  health: ComponentHealth;
+  leds?: () => GpioSnapshot;
+  dataDir: string;
+  /** Asks the platform to reboot; the API has already answered and logged the request. */
+  reboot?: () => void;
+  /** Turns SIP message tracing on or off in the SIP engine. */
+  sipTrace?: (on: boolean) => void;
+  /** Puts a new certificate into service without a restart (HTTPS only). */
+  reloadTls?: (files: { cert: string; key: string }) => void;
+  logs?: () => Promise<string>;
+}
+
+const download = (ctx: { set(k: string, v: string): void }, name: string) => ctx.set('Content-Disposition', `attachment; filename="${name}"`);
+const stamp = () => new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
+
+/** Version, health, backup and restore, logs, reboot, console security, diagnostics and the certificate. */
+export function systemRoutes(api: Api, db: Database, hooks: SystemHooks): void {
+  const settingsSchema = z.strictObject({ totp_required_for_admins: z.boolean() });
+  const diagnosticsSchema = z.strictObject({ sip_trace: z.boolean() });
+
+  api.add({
+    method: 'get',
+    path: '/system/version',
+    summary: 'Firmware version and commit',
+    tag: 'system',
+    access: 'system.read',
+    response: z.object({ version: z.string(), commit: z.string() }),
+    handler: () => buildInfo(),
+  });
+  api.add({
+    method: 'get',
+    path: '/system/health',
+    summary: "Each component's state and the front panel LEDs",
+    tag: 'system',
+    access: 'system.read',
+    handler: () => ({ ...hooks.health.report(), leds: hooks.leds?.() ?? null }),
+  });
+  api.add({
+    method: 'get',
+    path: '/system/site-schema',
+    summary: 'The JSON Schema of the site file',
+    tag: 'system',
+    access: 'system.read',
+    handler: () => siteJsonSchema(),
+  });
+  api.add({
+    method: 'get',
+    path: '/system/config',
+    summary: 'The configuration in force as a site file (YAML; contains secrets)',
+    tag: 'system',
+    access: 'config.export',
+    produces: 'application/yaml',
+    auditRead: 'config.export',
+    handler: ({ ctx }) => {
+      ctx.type = 'application/yaml';
+      download(ctx, `callbox-site-${stamp()}.yaml`);
+      return exportSiteFile(db);
+    },
+  });
+  api.add({
+    method: 'get',
+    path: '/system/backup',
+    summary: 'Download a backup: configuration, users, keys, and with ?cdrs=true the call records',
+    tag: 'system',
+    access: 'system.admin',
+    query: z.strictObject({ cdrs: z.enum(['true', 'false']).default('false') }),
+    auditRead: 'system.backup',
+    handler: (call) => {
+      download(call.ctx, `callbox-backup-${stamp()}.json`);
+      call.auditDetail = { cdrs: call.query.cdrs === 'true' };
+      const { version, commit } = buildInfo();
+      return makeBackup(db, { firmware: `${version} (${commit})`, tls: readInstalled(hooks.dataDir), withCdrs: call.query.cdrs === 'true' });
+    },
+  });
+  api.add({
+    method: 'post',
+    path: '/system/restore',
+    summary: 'Restore a backup; it is validated completely and nothing changes unless all of it is valid',
+    tag: 'system',
+    access: 'system.admin',
+    action: 'system.restore-request',
+    handler: async (call) => {
+      const backup = checkBackup(await readJsonBody(call.ctx, 256 * 1024 * 1024));
+      call.auditDetail = { created_at: backup.created_at };
+      const revision = restoreBackup(db, backup, call.caller.user.username);
+      if (backup.keys.tls !== null) {
+        install(hooks.dataDir, backup.keys.tls);
+        hooks.reloadTls?.(backup.keys.tls);
+      }
+      return { revision };
+    },
+  });
+  api.add({
+    method: 'get',
+    path: '/system/logs',
+    summary: "Download the services' recent log",
+    tag: 'system',
+    access: 'system.admin',
+    produces: 'text/plain',
+    auditRead: 'system.logs',
+    handler: async ({ ctx }) => {
+      ctx.type = 'text/plain';
+      download(ctx, `callbox-logs-${stamp()}.txt`);
+      return (hooks.logs ?? recentLogs)();
+    },
+  });
+  api.add({
+    method: 'post',
+    path: '/system/reboot',
+    summary: 'Reboot the appliance (logged, then done after the answer is sent)',
+    tag: 'system',
+    access: 'system.admin',
+    action: 'system.reboot',
+    handler: ({ ctx }) => {
+      ctx.status = 202;
+      ctx.res.once('finish', () => hooks.reboot?.());
+      return { rebooting: hooks.reboot !== undefined };
+    },
+  });
+  api.add({
+    method: 'get',
+    path: '/system/settings',
+    summary: 'Console security settings',
+    tag: 'system',
+    access: 'system.admin',
+    response: settingsSchema,
+    handler: () => ({ totp_required_for_admins: getWebSettings(db).totpRequiredForAdmins }),
+  });
+  api.add({
+    method: 'put',
+    path: '/system/settings',
+    summary: 'Change console security settings (TOTP required for administrators)',
+    tag: 'system',
+    access: 'system.admin',
+    body: settingsSchema,
+    response: settingsSchema,
+    action: 'system.settings',
+    handler: ({ body }) => ({ totp_required_for_admins: setWebSettings(db, { totpRequiredForAdmins: body.totp_required_for_admins }).totpRequiredForAdmins }),
+  });
+  api.add({
+    method: 'get',
+    path: '/system/diagnostics',
+    summary: 'Diagnostic switches',
+    tag: 'system',
+    access: 'system.diagnostics',
+    response: diagnosticsSchema,
+    handler: () => ({ sip_trace: getWebSettings(db).sipTrace }),
+  });
+  api.add({
+    method: 'put',
+    path: '/system/diagnostics',
+    summary: 'Turn SIP message tracing on or off',
+    tag: 'system',
+    access: 'system.diagnostics',
+    body: diagnosticsSchema,
+    response: diagnosticsSchema,
+    action: 'system.diagnostics',
+    handler: ({ body }) => {
+      const s = setWebSettings(db, { sipTrace: body.sip_trace });
+      hooks.sipTrace?.(s.sipTrace);
+      return { sip_trace: s.sipTrace };
+    },
+  });
+  api.add({
+    method: 'get',
+    path: '/system/certificate',
+    summary: 'The HTTPS certificate in use',
+    tag: 'system',
+    access: 'system.admin',
+    handler: () => {
+      const files = readInstalled(hooks.dataDir);
+      return files === undefined ? null : certificateInfo(files.cert);
+    },
+  });
+  api.add({
+    method: 'put',
+    path: '/system/certificate',
+    summary: "Install the owner's own certificate and key (PEM); checked, then used without a restart",
+    tag: 'system',
+    access: 'system.admin',
+    body: z.strictObject({ cert: z.string().min(1).max(64 * 1024), key: z.string().min(1).max(64 * 1024) }),
+    action: 'system.certificate',
+    handler: (call) => {
+      const info = validatePair(call.body);
+      install(hooks.dataDir, call.body);
+      hooks.reloadTls?.(call.body);
+      call.auditDetail = { subject: info.subject, fingerprint_sha256: info.fingerprint_sha256 };
+      return info;
+    },
+  });
+}
