@@ -50,6 +50,9 @@ function sizeMessage(issue: { origin?: string; minimum?: unknown; maximum?: unkn
 
 type Issue = z.core.$ZodIssue;
 
+/** YAML reads unquoted digits as a number (and drops leading zeros), so numbers-as-names must be quoted. */
+const quoteHint = (input: number) => ` (write it in quotes, e.g. "${input}")`;
+
 /** zod's issues in the words an installer reads, one error per problem, with paths. */
 export function issuesToErrors(issues: readonly Issue[], prefix: readonly PathSegment[] = []): { segments: PathSegment[]; message: string }[] {
   const out: { segments: PathSegment[]; message: string }[] = [];
@@ -61,7 +64,7 @@ export function issuesToErrors(issues: readonly Issue[], prefix: readonly PathSe
         if (input === undefined) {
           out.push({ segments, message: 'is required' });
         } else {
-          const hint = issue.expected === 'string' && typeof input === 'number' ? ' (put numbers in quotes, e.g. "1001")' : '';
+          const hint = issue.expected === 'string' && typeof input === 'number' ? quoteHint(input) : '';
           out.push({ segments, message: `must be ${typeNames[issue.expected] ?? issue.expected}${hint}` });
         }
         break;
@@ -84,8 +87,10 @@ export function issuesToErrors(issues: readonly Issue[], prefix: readonly PathSe
         if (branch !== undefined) {
           out.push(...issuesToErrors(branch, segments));
         } else {
-          const kinds = issue.errors.flatMap((errs) => errs.filter((e) => e.code === 'invalid_type').map((e) => typeNames[(e as { expected: string }).expected] ?? ''));
-          out.push({ segments, message: `must be ${kinds.filter(Boolean).join(' or ')}` });
+          const expected = issue.errors.flatMap((errs) => errs.filter((e) => e.code === 'invalid_type').map((e) => (e as { expected: string }).expected));
+          const input = (issue as { input?: unknown }).input;
+          const hint = expected.includes('string') && typeof input === 'number' ? quoteHint(input) : '';
+          out.push({ segments, message: `must be ${expected.map((k) => typeNames[k] ?? k).join(' or ')}${hint}` });
         }
         break;
       }

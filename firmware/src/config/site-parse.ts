@@ -24,11 +24,14 @@ export function parseSiteFile(yamlText: string): ParseResult {
     };
   }
   const parsed = siteSchema.safeParse(doc.toJS(), { reportInput: true });
+  // In the order of the file, as a person fixes them.
   const withLines = (list: { segments: (string | number)[]; message: string }[]): SiteError[] =>
-    list.map((e) => {
-      const line = lineOf(doc, counter, e.segments);
-      return { path: formatPath(e.segments), message: e.message, ...(line === undefined ? {} : { line }) };
-    });
+    list
+      .map((e) => {
+        const line = lineOf(doc, counter, e.segments);
+        return { path: formatPath(e.segments), message: e.message, ...(line === undefined ? {} : { line }) };
+      })
+      .sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
   if (!parsed.success) return { ok: false, errors: withLines(issuesToErrors(parsed.error.issues)) };
   const refErrors = validateReferences(parsed.data);
   if (refErrors.length > 0) return { ok: false, errors: withLines(refErrors) };

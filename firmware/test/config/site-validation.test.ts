@@ -22,7 +22,8 @@ interface BadCase {
 const cases: BadCase[] = [
   { name: 'unknown strategy', edit: (d) => (d.queues[1].strategy = 'fastest'), path: 'queues[1].strategy', message: /^must be one of ring-all, longest-idle, round-robin, fewest-calls, least-talk-time, linear, random, weighted-random, ring-progressively, skills$/ },
   { name: 'misspelt field', edit: (d) => (d.queues[0].stratgy = 'linear'), path: 'queues[0].stratgy', message: /not a known field/ },
-  { name: 'unquoted extension number', edit: (d) => (d.extensions[0].number = 1001), path: 'extensions[0].number', message: /must be a string \(put numbers in quotes/ },
+  { name: 'unquoted extension number', edit: (d) => (d.extensions[0].number = 1001), path: 'extensions[0].number', message: /^must be a string \(write it in quotes, e.g. "1001"\)$/ },
+  { name: 'unquoted queue member', edit: (d) => (d.queues[0].members[0] = 1001), path: 'queues[0].members[0]', message: /^must be a string or a map of fields \(write it in quotes, e.g. "1001"\)$/ },
   { name: 'extension number with letters', edit: (d) => (d.extensions[2].number = '10a3'), path: 'extensions[2].number', message: /2 to 10 digits/ },
   { name: 'duplicate extension number', edit: (d) => (d.extensions[9].number = '2002'), path: 'extensions[9].number', message: /duplicate number 2002 \(already used by extensions\[8\]\)/ },
   { name: 'queue number taken by an extension', edit: (d) => d.queues.push({ number: '2002', name: 'Extra' }), path: 'queues[2].number', message: /already extensions\[8\]/ },
@@ -135,7 +136,7 @@ test('all errors of a file are reported at once, each with its line', (t) => {
       ['queues[0].colour', lineOf('colour: blue')],
       ['queues[1].strategy', lineOf('strategy: fastest')],
       ['snmp.mode', lineOf('mode: master')],
-    ].sort(),
+    ],
   );
   assert.match(formatSiteErrors(result.errors).join('\n'), /^queues\[1\]\.strategy: must be one of ring-all, .* \(line \d+\)$/m);
 });
