@@ -6,8 +6,16 @@ import { z } from 'zod';
  * site schema; the agent takes the parsed value as it is.
  */
 
-/** Net-SNMP's tools and RFC 3414 need at least 8 characters to derive USM keys from a password. */
-const usmPassword = z.string().min(8, 'must be at least 8 characters (RFC 3414 key derivation)');
+/**
+ * Net-SNMP's tools and RFC 3414 need at least 8 characters to derive USM keys from a password. In AgentX mode
+ * the passwords are written into snmpd's configuration, whose tokens cannot hold blanks or quotes.
+ */
+const configToken = /^[^\s"'\\]+$/;
+const usmPassword = z
+  .string()
+  .min(8, 'must be at least 8 characters (RFC 3414 key derivation)')
+  .max(128, 'must be at most 128 characters')
+  .regex(configToken, 'must not contain blanks, quotes or backslashes');
 
 const name = z
   .string()
@@ -38,7 +46,7 @@ export const cidrSchema = z.string().superRefine((s, ctx) => {
 });
 
 export const snmpCommunitySchema = z.strictObject({
-  name: z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters'),
+  name: z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters').regex(configToken, 'must not contain blanks, quotes or backslashes'),
   /** Source networks allowed to use the community; v2c has no other protection. */
   networks: z.array(cidrSchema).min(1, 'list at least one allowed source network (v2c sends the community in clear text)'),
 });

@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { parseSnmpConfig } from '../../src/snmp/config-schema.ts';
 import { generateEngineId } from '../../src/snmp/engine-id.ts';
+import { renderSnmpdAccess } from '../../src/snmp/snmpd-access.ts';
 import { startSnmpSubagent } from '../../src/snmp/subagent.ts';
 import { freePort } from '../helpers/ports.ts';
 import { spawnProcess } from '../helpers/process.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { FakeSource } from './fake-source.ts';
-import { BASE_MIB_DIR, MIB_ARGS, MIB_DIR, V3_USER, captureLogger, tool, v3Args } from './tools.ts';
+import { BASE_MIB_DIR, MIB_ARGS, MIB_DIR, REPO, V3_USER, captureLogger, tool, v3Args } from './tools.ts';
 
 function snmpdConf(dir: string, port: number, socket: string): string {
   const conf = path.join(dir, 'snmpd.conf');
@@ -94,4 +95,48 @@ test('CALLBOX-MIB through snmpd as AgentX master, next to the host MIBs, and aga
   assert.doesNotMatch(again, /cbTrunkName\.2/);
   assert.match(again, /cbSysBoardModel\.0 = STRING: Test Board/);
   assert.ok(sub.counters.requests > 0);
+});
+
+test('the shipped snmpd fragment with the access file rendered from the site file: v3 and v2c by network, limited to the callbox view', { timeout: 60_000 }, async (t) => {
+  const dir = tempDir(t);
+  const port = await freePort();
+  const socket = path.join(dir, 'agentx.sock');
+  const accessFile = path.join(dir, 'snmpd-access.conf');
+  const config = parseSnmpConfig({
+    mode: 'agentx',
+    users: [V3_USER],
+    communities: [
+      { name: 'ro-local', networks: ['127.0.0.0/8', '::1/128'] },
+      { name: 'ro-elsewhere', networks: ['192.0.2.0/24'] },
+    ],
+  });
+  writeFileSync(accessFile, renderSnmpdAccess(config), { mode: 0o600 });
+  // Only what differs on a test machine: addresses, paths, and the callbox group that does not exist here.
+  const shipped = readFileSync(path.join(REPO, 'firmware/snmpd/callbox-snmpd.conf'), 'utf8');
+  const conf = path.join(dir, 'snmpd.conf');
+  const adapted = shipped
+    .replace(/^agentaddress .*$/m, `agentaddress udp:127.0.0.1:${port}`)
+    .replace(/^agentXPerms .*$/m, 'agentXPerms 0660 0750')
+    .replace('/var/agentx/master', socket)
+    .replace('/var/lib/callbox/snmpd-access.conf', accessFile);
+  assert.notEqual(adapted, shipped);
+  writeFileSync(conf, adapted);
+  const snmpd = startSnmpd(t, dir, conf);
+  await snmpd.waitFor(/NET-SNMP version/);
+  assert.doesNotMatch(snmpd.output(), /error|warning/i);
+
+  const sub = await startSnmpSubagent({ config, engineId: generateEngineId(), source: new FakeSource(), log: captureLogger().log, master: socket });
+  t.after(() => sub.close());
+  await sub.whenRegistered();
+  const target = `udp:127.0.0.1:${port}`;
+
+  const v3 = await tool('snmpget', [...v3Args(V3_USER), ...MIB_ARGS, '-r', '1', '-t', '5', target, 'CALLBOX-MIB::cbSysFirmwareVersion.0', '1.3.6.1.6.3.10.2.1.1.0']);
+  assert.match(v3.stdout, /cbSysFirmwareVersion\.0 = STRING: 1\.2\.3-test/);
+  assert.match(v3.stdout, /No Such Object/, 'outside the callbox view');
+  const v2c = await tool('snmpget', ['-v2c', '-c', 'ro-local', ...MIB_ARGS, '-r', '1', '-t', '5', target, 'CALLBOX-MIB::cbTrunkCount.0']);
+  assert.match(v2c.stdout, /cbTrunkCount\.0 = Gauge32: 2/);
+  const elsewhere = await tool('snmpget', ['-v2c', '-c', 'ro-elsewhere', ...MIB_ARGS, '-r', '0', '-t', '2', target, 'CALLBOX-MIB::cbTrunkCount.0']);
+  assert.match(elsewhere.stderr, /Timeout/);
+  const wrong = await tool('snmpget', [...v3Args(V3_USER, { authPassword: 'wrong-password' }), ...MIB_ARGS, '-r', '0', '-t', '2', target, 'CALLBOX-MIB::cbTrunkCount.0']);
+  assert.match(wrong.stderr, /Authentication failure|Timeout/);
 });
