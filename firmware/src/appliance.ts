@@ -12,12 +12,15 @@ import { rtpengineCommand } from './media/rtpengine-process.ts';
 import { ComponentHealth } from './supervisor/component-health.ts';
 import { selfCommand, tcpReachable } from './supervisor/probes.ts';
 import { SupervisedProcess } from './supervisor/supervised-process.ts';
-import { startWebServer, type WebServer } from './web/server.ts';
+import { startConsole } from './web/start.ts';
+import type { InMemoryLiveState } from './web/live-state.ts';
 
 export class StartupError extends Error {}
 
 export interface Appliance {
   health: ComponentHealth;
+  /** What the live pages and the API show: the calls, ACD and trunk services feed it. */
+  live: InMemoryLiveState;
   webUrl: string;
   /** Set on first boot only: the generated admin password, to print once. */
   firstBootAdminPassword: string | undefined;
@@ -68,11 +71,11 @@ export async function startAppliance(env: Env, log: Logger): Promise<Appliance> 
     await startRtpengine(env, log, health, stops);
     await startSipEngine(env, log, health, stops, boot.drachtioSecret);
 
-    const web: WebServer = await startWebServer({ bind: env.CALLBOX_BIND, port: env.CALLBOX_HTTP_PORT, health, log, uiDir: assetPath.webUi() });
+    const web = await startConsole({ env, db, health, log, uiDir: assetPath.webUi() });
     stops.push(() => web.close());
-    health.set('web', 'up', web.url);
+    health.set('web', 'up', web.web.url);
 
-    return { health, webUrl: web.url, firstBootAdminPassword: boot.generatedAdminPassword, stop: stopAll };
+    return { health, live: web.live, webUrl: web.web.url, firstBootAdminPassword: boot.generatedAdminPassword, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;
