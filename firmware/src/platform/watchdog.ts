@@ -93,6 +93,7 @@ export interface WatchdogStatus {
 export class Watchdog {
   #opts: Required<Omit<WatchdogOptions, 'checks'>> & { checks: WatchdogCheck[] };
   #timer: unknown = null;
+  #stopped = false;
   #expected = 0;
   #status: WatchdogStatus = { pets: 0, lastPetAt: null, withheld: null };
 
@@ -105,12 +106,14 @@ export class Watchdog {
   }
 
   start(): void {
-    if (this.#timer !== null) return;
+    if (this.#timer !== null || this.#stopped) return;
     this.#tick(true);
   }
 
   /** Clean stop: disarms the device with the magic close. */
   stop(): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
     if (this.#timer !== null) this.#opts.clock.clearTimeout(this.#timer);
     this.#timer = null;
     this.#opts.device.close(true);
