@@ -1,0 +1,35 @@
+import type { Database } from 'better-sqlite3';
+import type Srf from 'drachtio-srf';
+import type { Logger } from '../log.ts';
+import type { NgClient } from '../media/ng-client.ts';
+import type { TrunkRegistry } from '../trunks/trunk-registry.ts';
+import type { CdrLog } from './cdr-log.ts';
+import type { NonceIssuer } from './digest/nonce.ts';
+import type { LiveCalls } from './live-calls.ts';
+import type { Registrar } from './registrar.ts';
+
+/** What every call-flow step may use; built once by the call services. */
+export interface CallDeps {
+  srf: Srf;
+  db: Database;
+  ng: NgClient;
+  log: Logger;
+  registrar: Registrar;
+  trunks: TrunkRegistry;
+  cdrs: CdrLog;
+  live: LiveCalls;
+  nonces: NonceIssuer;
+  realm: string;
+  /** False while rtpengine does not answer: new calls are refused with 503. */
+  mediaUp(): boolean;
+  /** The music-on-hold file rtpengine plays to a held party. */
+  mohFile: string;
+}
+
+/** Who is calling: an extension (authenticated) or a trunk (matched by source address). */
+export interface Party {
+  number: string;
+  name?: string | undefined;
+  extension?: string | undefined;
+  trunk?: string | undefined;
+}

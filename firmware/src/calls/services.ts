@@ -1,0 +1,109 @@
+import { once } from 'node:events';
+import type { Database } from 'better-sqlite3';
+import Srf from 'drachtio-srf';
+import { closeOpenCdrs } from '../config/repositories/cdrs.ts';
+import type { Logger } from '../log.ts';
+import { listMediaCalls } from '../media/call-media.ts';
+import type { NgClient } from '../media/ng-client.ts';
+import { TrunkRegistry } from '../trunks/trunk-registry.ts';
+import { TrunkRegistrations } from '../trunks/trunk-registrations.ts';
+import type { CallDeps } from './call-deps.ts';
+import { CdrLog } from './cdr-log.ts';
+import { NonceIssuer } from './digest/nonce.ts';
+import { inviteHandler } from './invite-handler.ts';
+import { LiveCalls } from './live-calls.ts';
+import { Registrar } from './registrar.ts';
+
+export interface CallServicesOptions {
+  db: Database;
+  ng: NgClient;
+  log: Logger;
+  /** The SIP engine's drachtio admin port. */
+  engine: { host: string; port: number; secret: string };
+  /** Digest realm phones see. */
+  realm?: string;
+  mohFile: string;
+  /** Current rtpengine state, and a way to hear when it changes (the appliance's health). */
+  mediaUp(): boolean;
+  onMediaChange(listener: (up: boolean) => void): () => void;
+  reconcileIntervalMs?: number;
+  registrar?: { minExpiresS?: number; maxExpiresS?: number; expiryCheckMs?: number };
+}
+
+export interface CallServices {
+  srf: Srf;
+  registrar: Registrar;
+  live: LiveCalls;
+  trunkRegistrations: TrunkRegistrations;
+  /** Deletes rtpengine calls no live call owns; returns how many. */
+  reconcile(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The calls app: connects to the SIP engine as a drachtio-srf app and serves REGISTER (registrar) and INVITE
+ * (B2BUA with media in rtpengine), registers the trunks that need it, and keeps rtpengine free of orphans.
+ */
+export async function startCallServices(o: CallServicesOptions): Promise<CallServices> {
+  const log = o.log;
+  const closedAtStart = closeOpenCdrs(o.db, new Date().toISOString(), 'app restarted');
+  if (closedAtStart > 0) log.warn({ legs: closedAtStart }, 'closed CDRs left open by the previous run');
+  const nonces = new NonceIssuer();
+  const realm = o.realm ?? 'callbox';
+  const registrar = new Registrar({ db: o.db, realm, nonces, log, ...o.registrar });
+  registrar.startExpiry(o.registrar?.expiryCheckMs);
+  const live = new LiveCalls();
+  const trunks = new TrunkRegistry(o.db);
+
+  const srf = new Srf();
+  srf.on('error', (err: Error) => log.warn({ err: err.message }, 'SIP engine connection error'));
+  srf.connect({ host: o.engine.host, port: o.engine.port, secret: o.engine.secret });
+  await once(srf, 'connect');
+  log.info({ engine: `${o.engine.host}:${o.engine.port}` }, 'calls app connected to the SIP engine');
+
+  const deps: CallDeps = { srf, db: o.db, ng: o.ng, log, registrar, trunks, cdrs: new CdrLog(o.db, log), live, nonces, realm, mediaUp: o.mediaUp, mohFile: o.mohFile };
+  srf.use('register', (req, res) => registrar.handle(req, res));
+  srf.invite(inviteHandler(deps));
+  srf.use('options', (_req, res) => res.send(200));
+
+  const trunkRegistrations = new TrunkRegistrations({ srf, trunks, log });
+  trunkRegistrations.start();
+
+  // rtpengine lost: its calls have no audio any more, so they are ended with BYE rather than left silent.
+  const offMedia = o.onMediaChange((up) => {
+    if (!up && live.size > 0) {
+      log.error({ calls: live.size }, 'rtpengine is down: ending every call');
+      void live.endAll('media server lost');
+    }
+  });
+
+  const reconcile = async () => {
+    if (!o.mediaUp()) return 0;
+    let deleted = 0;
+    for (const id of await listMediaCalls(o.ng)) {
+      // Read the owned set per id: a call may have started since the list was taken.
+      if (live.mediaCallIds().has(id)) continue;
+      await o.ng.command('delete', { 'call-id': id }).catch(() => undefined);
+      deleted++;
+    }
+    if (deleted > 0) log.warn({ deleted }, 'deleted rtpengine calls that no live call owned');
+    return deleted;
+  };
+  const reconcileTimer = setInterval(() => void reconcile().catch((err: Error) => log.warn({ err: err.message }, 'reconcile failed')), o.reconcileIntervalMs ?? 30_000);
+
+  return {
+    srf,
+    registrar,
+    live,
+    trunkRegistrations,
+    reconcile,
+    stop: async () => {
+      clearInterval(reconcileTimer);
+      offMedia();
+      await trunkRegistrations.stop();
+      await live.endAll('shutdown');
+      registrar.stop();
+      srf.disconnect();
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import { CallMedia } from '../../media/call-media.ts';
+import { Bridge } from '../bridge.ts';
+import { dispositionOf } from '../cdr-log.ts';
+import type { InviteStep } from '../invite-context.ts';
+import type { LiveCall } from '../live-calls.ts';
+import { dialTarget, placeCall } from '../route-call.ts';
+import { tagOf } from '../sip-types.ts';
+
+/**
+ * The B2BUA step: the caller's SDP is offered to rtpengine, the destination is rung with rtpengine's SDP, and
+ * the answer goes back through rtpengine to the caller. Whatever happens, rtpengine's call is deleted unless a
+ * Bridge took it over.
+ */
+export const connectCall: InviteStep = async (ctx): Promise<'done'> => {
+  const { req, res, deps, caller, destination } = ctx;
+  if (!caller || !destination) throw new Error('connectCall needs a caller and a destination');
+  const interactionId = randomUUID();
+  const legId = req.get('Call-ID') ?? interactionId;
+  const callerTag = tagOf(req.get('From')) ?? interactionId;
+  const media = new CallMedia(deps.ng, legId);
+  const abort = new AbortController();
+  let answered = false;
+  const setup: LiveCall = {
+    mediaCallId: media.callId,
+    end: async (cause) => {
+      abort.abort();
+      if (!answered && !res.finalResponseSent) res.send(503, { headers: { 'Retry-After': '30', Reason: `SIP;cause=503;text="${cause}"` } });
+    },
+  };
+  deps.live.add(setup);
+  deps.cdrs.start({
+    interactionId,
+    legId,
+    direction: caller.trunk ? 'inbound' : destination.kind === 'outbound' ? 'outbound' : 'internal',
+    caller: caller.number,
+    callee: ctx.dialled,
+    trunk: caller.trunk,
+    extension: caller.extension,
+  });
+  req.on('cancel', () => {
+    abort.abort();
+    deps.cdrs.ended(legId, 'cancelled', 'caller cancelled');
+  });
+  try {
+    const offerSdp = await media.offer(callerTag, req.body);
+    let rang = false;
+    const env = {
+      deps,
+      interactionId,
+      callerNumber: caller.number,
+      caller,
+      offerSdp,
+      signal: abort.signal,
+      onRinging: () => {
+        if (rang || res.finalResponseSent) return;
+        rang = true;
+        res.send(180);
+      },
+    };
+    const result = destination.kind === 'target' ? await dialTarget(env, destination.target, 0) : await placeCall(env, destination);
+    if (abort.signal.aborted) {
+      if (result.ok) result.dialog.destroy();
+      await media.delete();
+      return 'done';
+    }
+    if (!result.ok) {
+      res.send(result.status);
+      deps.cdrs.ended(legId, dispositionOf(result.status), String(result.status));
+      await media.delete();
+      return 'done';
+    }
+    const calleeTag = result.dialog.sip.remoteTag;
+    const callerSdp = await media.answer(callerTag, calleeTag, result.dialog.remote.sdp);
+    const uas = await deps.srf.createUAS(req, res, { localSdp: callerSdp });
+    answered = true;
+    deps.cdrs.answered(legId);
+    deps.live.delete(setup);
+    new Bridge(deps, media, interactionId, { dialog: uas, tag: callerTag, legId, party: caller, held: false }, { dialog: result.dialog, tag: calleeTag, legId: result.legId, party: { number: ctx.dialled }, held: false });
+    deps.log.info({ interaction: interactionId, from: caller.number, to: ctx.dialled }, 'call connected');
+    return 'done';
+  } catch (err) {
+    deps.log.warn({ err: (err as Error).message, interaction: interactionId }, 'call setup failed');
+    if (!res.finalResponseSent) res.send(/rtpengine/.test((err as Error).message) ? 503 : 500, { headers: { 'Retry-After': '30' } });
+    deps.cdrs.ended(legId, 'failed', (err as Error).message);
+    await media.delete().catch(() => undefined);
+    return 'done';
+  } finally {
+    deps.live.delete(setup);
+  }
+};

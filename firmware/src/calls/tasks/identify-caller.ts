@@ -1,0 +1,39 @@
+import { getExtension } from '../../config/repositories/extensions.ts';
+import { digestChallenges, verifyDigest } from '../digest/verify.ts';
+import type { InviteStep } from '../invite-context.ts';
+import { displayName, uriUser } from '../sip-types.ts';
+
+/**
+ * Who is calling. A registered phone's address or else any address that is not a trunk's must prove an
+ * extension's password (407 challenge); a trunk is recognised by its source address.
+ */
+export const identifyCaller: InviteStep = (ctx) => {
+  const { req, res, deps } = ctx;
+  const address = req.source_address;
+  const port = Number(req.source_port);
+  const fromPhone = deps.registrar.isRegisteredSource(address, port, req.protocol);
+  const trunk = fromPhone ? undefined : deps.trunks.matchSource(address, port);
+  if (trunk) {
+    ctx.caller = { number: uriUser(req.get('From')) ?? 'anonymous', name: displayName(req.get('From')), trunk: trunk.name };
+    return 'next';
+  }
+  const auth = verifyDigest({
+    header: req.get('Proxy-Authorization'),
+    method: 'INVITE',
+    realm: deps.realm,
+    nonces: deps.nonces,
+    lookupPassword: (u) => getExtension(deps.db, u)?.password,
+  });
+  if (!auth.ok) {
+    if (auth.reason === 'no credentials' || auth.stale) {
+      res.send(407, { headers: { 'Proxy-Authenticate': digestChallenges(deps.realm, deps.nonces, auth.stale === true) } });
+    } else {
+      deps.registrar.countAuthFailure(`${req.protocol}/${address}:${port}`, auth.username, auth.reason);
+      res.send(403);
+    }
+    return 'done';
+  }
+  const ext = getExtension(deps.db, auth.username);
+  ctx.caller = { number: auth.username, name: ext?.name, extension: auth.username };
+  return 'next';
+};

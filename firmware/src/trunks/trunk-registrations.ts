@@ -1,0 +1,119 @@
+import type Srf from 'drachtio-srf';
+import type { Trunk } from '../config/site-schema.ts';
+import type { Logger } from '../log.ts';
+import type { TrunkRegistry } from './trunk-registry.ts';
+
+export type TrunkRegistrationState = { state: 'registered'; expiresAt: number } | { state: 'failed'; reason: string; retryAt: number } | { state: 'registering' };
+
+const BACKOFF_MIN_MS = 2000;
+const BACKOFF_MAX_MS = 300_000;
+
+/**
+ * Outbound REGISTER for every trunk that has `register`: digest on challenge, refresh before expiry (at 80% of
+ * the granted time), exponential backoff after failures. The failover issue reads `state()` for trunk health.
+ */
+export class TrunkRegistrations {
+  readonly #srf: Srf;
+  readonly #trunks: TrunkRegistry;
+  readonly #log: Logger;
+  readonly #states = new Map<string, TrunkRegistrationState>();
+  readonly #timers = new Map<string, NodeJS.Timeout>();
+  readonly #failures = new Map<string, number>();
+  #stopped = false;
+
+  constructor(o: { srf: Srf; trunks: TrunkRegistry; log: Logger }) {
+    this.#srf = o.srf;
+    this.#trunks = o.trunks;
+    this.#log = o.log;
+  }
+
+  start(): void {
+    for (const t of this.#trunks.list()) if (t.register) void this.#register(t.name);
+  }
+
+  state(name: string): TrunkRegistrationState | undefined {
+    return this.#states.get(name);
+  }
+
+  async #register(name: string, expires?: number): Promise<void> {
+    if (this.#stopped) return;
+    const t = this.#trunks.get(name);
+    if (!t?.register) return;
+    this.#states.set(name, { state: 'registering' });
+    const reg = t.register;
+    const domain = reg.domain ?? t.host;
+    const aor = `sip:${reg.user}@${domain}`;
+    const want = expires ?? reg.expires_s;
+    try {
+      const status = await this.#send(t, aor, want);
+      if (status.code >= 200 && status.code < 300) {
+        if (want === 0) return;
+        const granted = status.expires ?? want;
+        this.#failures.set(name, 0);
+        this.#states.set(name, { state: 'registered', expiresAt: Date.now() + granted * 1000 });
+        this.#log.info({ trunk: name, expires: granted }, 'trunk registered');
+        this.#schedule(name, Math.max(1000, granted * 800));
+        return;
+      }
+      throw new Error(`${status.code} ${status.reason}`);
+    } catch (err) {
+      const n = (this.#failures.get(name) ?? 0) + 1;
+      this.#failures.set(name, n);
+      const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** (n - 1));
+      this.#states.set(name, { state: 'failed', reason: (err as Error).message, retryAt: Date.now() + delay });
+      this.#log.warn({ trunk: name, err: (err as Error).message, retryInMs: delay }, 'trunk registration failed');
+      this.#schedule(name, delay);
+    }
+  }
+
+  #schedule(name: string, ms: number): void {
+    clearTimeout(this.#timers.get(name));
+    if (this.#stopped) return;
+    const timer = setTimeout(() => void this.#register(name), ms);
+    timer.unref();
+    this.#timers.set(name, timer);
+  }
+
+  #send(t: Trunk, aor: string, expires: number): Promise<{ code: number; reason: string; expires: number | undefined }> {
+    const reg = t.register as NonNullable<Trunk['register']>;
+    const host = t.host.includes(':') ? `[${t.host}]` : t.host;
+    const uri = `sip:${reg.domain ?? host}:${t.port}${t.transport === 'udp' ? '' : `;transport=${t.transport}`}`;
+    return new Promise((resolve, reject) => {
+      (this.#srf.request as unknown as (uri: string, opts: unknown, cb: unknown) => void)(
+        uri,
+        {
+          method: 'REGISTER',
+          headers: { From: `<${aor}>`, To: `<${aor}>`, Contact: `<sip:${reg.user}@localhost>`, Expires: String(expires) },
+          auth: { username: reg.auth_user ?? reg.user, password: reg.password },
+        },
+        (err: Error | null, req: { on(e: 'response', f: (res: { status: number; reason: string; get(h: string): string | undefined }) => void): void }) => {
+          if (err) return reject(err);
+          req.on('response', (res) => {
+            if (res.status < 200) return;
+            resolve({ code: res.status, reason: res.reason, expires: grantedExpires(res.get('Contact'), res.get('Expires')) });
+          });
+        },
+      );
+    });
+  }
+
+  /** Un-registers every registered trunk (expires 0), so the carrier stops sending calls to a stopped box. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    for (const t of this.#timers.values()) clearTimeout(t);
+    const registered = [...this.#states].filter(([, s]) => s.state === 'registered').map(([n]) => n);
+    await Promise.allSettled(
+      registered.map((n) => {
+        const t = this.#trunks.get(n);
+        if (!t?.register) return undefined;
+        return Promise.race([this.#send(t, `sip:${t.register.user}@${t.register.domain ?? t.host}`, 0), new Promise((r) => setTimeout(r, 2000))]);
+      }),
+    );
+  }
+}
+
+function grantedExpires(contact: string | undefined, expires: string | undefined): number | undefined {
+  const m = contact ? /;\s*expires\s*=\s*(\d+)/i.exec(contact) : null;
+  if (m) return Number(m[1]);
+  return expires ? Number.parseInt(expires, 10) : undefined;
+}
