@@ -1,7 +1,7 @@
 import { moveAgent } from './agent-state.ts';
 import { finishWrapUp, logoutNow, pauseNow } from './agent-work.ts';
 import { callbackAgentGone } from './callbacks.ts';
-import { agentEvent, command, wakeAgentQueues, wakeQueue } from './out.ts';
+import { agentEvent, command, wakeAgentQueues, wakeCall } from './out.ts';
 import type { AgentRec, State } from './state.ts';
 
 /** Agent actions from the desk phone (feature codes), the web UI or the adapter. */
@@ -27,7 +27,7 @@ function dropOffer(s: State, agent: AgentRec): void {
   } else {
     offer.call.offers.delete(agent);
     command(s, { type: 'cancel-offer', callId: offer.call.callId, agentId: agent.id });
-    wakeQueue(s, offer.call.queue);
+    wakeCall(s, offer.call);
   }
 }
 

@@ -1,7 +1,7 @@
 import { moveAgent } from './agent-state.ts';
 import { freeAgent } from './agent-work.ts';
 import { offerCall, withdrawAllOffers } from './offers.ts';
-import { at, callEvent, command, wakeQueue } from './out.ts';
+import { at, callEvent, command, wakeCall } from './out.ts';
 import { positionOf, removeEntry } from './queue.ts';
 import { SECOND } from './state.ts';
 import type { AgentRec, CallRec, MemberRec, State } from './state.ts';
@@ -18,7 +18,7 @@ export function requestCallback(s: State, call: CallRec, number: string): void {
   call.callback = { number, attempts: 0, notBefore: s.now, confirmed: false };
   command(s, { type: 'route', callId: call.callId, to: { kind: 'callback' }, reason: 'callback' });
   callEvent(s, call, { type: 'callback-requested', number, position: positionOf(call.queue, call) });
-  wakeQueue(s, call.queue);
+  wakeCall(s, call);
 }
 
 /** Its turn came: reserve the agent and dial the customer. */
@@ -58,6 +58,8 @@ export function confirmCallback(s: State, call: CallRec): void {
   call.phase = 'waiting';
   const member = agent.memberOf.find((m) => m.queue === call.queue) as MemberRec;
   offerCall(s, call, member);
+  // With ring-all or ring-progressively other agents may ring too, as for any live caller.
+  wakeCall(s, call);
 }
 
 /** The attempt failed: retry later keeping the place, or give up after the last attempt. */
@@ -77,7 +79,7 @@ export function callbackFailed(s: State, call: CallRec, reason: CallbackFailure,
   }
   call.phase = 'callback';
   cb.notBefore = s.now + options.retry_after_s * SECOND;
-  at(s, cb.notBefore, () => wakeQueue(s, call.queue));
+  at(s, cb.notBefore, () => wakeCall(s, call));
 }
 
 /** The reserved agent went away (pause, logout) before the customer confirmed: try again, no attempt lost. */
@@ -88,7 +90,7 @@ export function callbackAgentGone(s: State, call: CallRec): void {
   delete cb.agent;
   cb.attempts--;
   call.phase = 'callback';
-  wakeQueue(s, call.queue);
+  wakeCall(s, call);
 }
 
 function releaseReserved(s: State, call: CallRec): void {

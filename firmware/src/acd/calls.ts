@@ -2,7 +2,7 @@ import { isStaffed } from './agent-state.ts';
 import { requestCallback } from './callbacks.ts';
 import { estimateWaitMs } from './estimates.ts';
 import { complete, withdrawAllOffers } from './offers.ts';
-import { at, callEvent, command, wakeQueue } from './out.ts';
+import { at, callEvent, command, wakeCall } from './out.ts';
 import { insertEntry, positionOf, removeEntry } from './queue.ts';
 import { nextWideningAt } from './skills.ts';
 import { SECOND } from './state.ts';
@@ -64,7 +64,7 @@ export function enterQueue(s: State, req: EnterRequest): void {
     return;
   }
   scheduleVisit(s, call);
-  wakeQueue(s, queue);
+  wakeCall(s, call);
 }
 
 /** Deadlines of one visit: limits, overflow, widening steps, announcements and the callback offer. */
@@ -85,7 +85,7 @@ function scheduleVisit(s: State, call: CallRec): void {
   }
   const widen = (): void => {
     if (call.visit !== visit || (call.phase !== 'waiting' && call.phase !== 'callback')) return;
-    wakeQueue(s, call.queue);
+    wakeCall(s, call);
     const next = nextWideningAt(call, s.now);
     if (next !== null) at(s, next, widen);
   };

@@ -9,7 +9,7 @@ import { command } from './out.ts';
 import { queueOptionsSchema } from './queue-options-schema.ts';
 import type { QueueOptions, QueueOptionsInput } from './queue-options-schema.ts';
 import { positionOf } from './queue.ts';
-import { dispatch } from './routing.ts';
+import { dispatch, unserved } from './routing.ts';
 import { SECOND } from './state.ts';
 import type { AgentRec, CallPhase, MemberRec, QueueRec, State } from './state.ts';
 import { DeadlineHeap } from './timers.ts';
@@ -90,7 +90,7 @@ export class Acd {
       calls: new Map(),
       abandoned: new Map(),
       deadlines: new DeadlineHeap(),
-      dirty: new Set(),
+      dirty: new Map(),
       seq: 0,
       visits: 0,
       rng: deps.rng ?? Math.random,
@@ -277,8 +277,8 @@ export class Acd {
   }
 
   /**
-   * Consistency of offers between agents and calls. Empty in a healthy engine; the property tests run it
-   * after every input, and an adapter may log it.
+   * Consistency of offers between agents and calls, and no caller left waiting next to an idle agent that
+   * could take it. Empty in a healthy engine; the property tests run it after every input.
    */
   invariantViolations(): string[] {
     const s = this.#s;
@@ -293,6 +293,9 @@ export class Acd {
         if (!live || !holds) out.push(`agent ${a.id} holds a stale offer of ${o.call.callId}`);
       }
       if ((a.state === 'on-call') !== (a.call !== undefined)) out.push(`agent ${a.id} is ${a.state} with${a.call ? '' : 'out'} a call`);
+    }
+    for (const q of s.queues.values()) {
+      for (const c of unserved(q, s.now)) out.push(`call ${c.callId} waits in ${q.id} although an available agent could take it`);
     }
     for (const c of s.calls.values()) {
       for (const a of c.offers.keys()) if (a.offer?.call !== c) out.push(`call ${c.callId} rings ${a.id}, whose offer is elsewhere`);

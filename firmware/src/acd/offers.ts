@@ -1,7 +1,7 @@
 import { moveAgent } from './agent-state.ts';
 import { delayAgent, freeAgent, pauseNow, startWrapUp } from './agent-work.ts';
 import { recordHandleTime } from './estimates.ts';
-import { at, callEvent, command, wakeQueue } from './out.ts';
+import { at, callEvent, command, wakeCall } from './out.ts';
 import { removeEntry } from './queue.ts';
 import { SECOND } from './state.ts';
 import type { AgentRec, CallRec, MemberRec, State } from './state.ts';
@@ -68,7 +68,7 @@ export function failOffer(s: State, call: CallRec, agent: AgentRec, reason: Offe
   } else {
     freeAgent(s, agent);
   }
-  wakeQueue(s, call.queue);
+  wakeCall(s, call);
 }
 
 /** The agent answered: it gets the call, every other agent ringing for it stops. */

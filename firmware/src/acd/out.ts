@@ -1,4 +1,4 @@
-import type { AgentRec, CallRec, QueueRec, State } from './state.ts';
+import type { AgentRec, CallRec, QueueRec, State, Wake } from './state.ts';
 import type { AcdCommand, AcdEvent } from './types.ts';
 
 type Distribute<T> = T extends unknown ? Omit<T, 'at' | 'callId' | 'interactionId' | 'queue'> : never;
@@ -18,13 +18,23 @@ export function command(s: State, c: AcdCommand): void {
   s.commands.push(c);
 }
 
-/** Something changed that may let the agent's queues make a new offer. */
-export function wakeAgentQueues(s: State, agent: AgentRec): void {
-  for (const m of agent.memberOf) s.dirty.add(m.queue);
+function wakeOf(s: State, queue: QueueRec): Wake {
+  let wake = s.dirty.get(queue);
+  if (wake === undefined) {
+    wake = { members: [], calls: new Set() };
+    s.dirty.set(queue, wake);
+  }
+  return wake;
 }
 
-export function wakeQueue(s: State, queue: QueueRec): void {
-  s.dirty.add(queue);
+/** The agent may take a call now: its queues look for a caller it can serve. */
+export function wakeAgentQueues(s: State, agent: AgentRec): void {
+  for (const m of agent.memberOf) wakeOf(s, m.queue).members.push(m);
+}
+
+/** The caller may be served now (entered, widened, due, lost its offer): its queue looks for an agent. */
+export function wakeCall(s: State, call: CallRec): void {
+  wakeOf(s, call.queue).calls.add(call);
 }
 
 /** Runs `fn` once the engine's clock reaches `when`; `fn` must check that it is still meant. */

@@ -1,24 +1,24 @@
 import { isAvailable } from './agent-state.ts';
 import { placeCallback } from './callbacks.ts';
 import { offerCall } from './offers.ts';
-import { at, wakeQueue } from './out.ts';
+import { at, wakeCall } from './out.ts';
 import { priorityCapReached, recordDecision } from './queue.ts';
 import { meets, requirementAt } from './skills.ts';
-import type { CallRec, MemberRec, QueueRec, State } from './state.ts';
+import type { CallRec, MemberRec, QueueRec, State, Wake } from './state.ts';
 import { strategies } from './strategies/index.ts';
 import type { Strategy, StrategyContext } from './strategies/index.ts';
 
 /**
- * Routing: for each queue where something changed, hand available agents to waiting callers in queue
- * order. A caller is skipped (keeping its place) only when no available agent meets its requirement, so
- * within a priority class no caller is served before an earlier one that the same agent could serve.
+ * Routing: hand available agents to waiting callers in queue order. A caller is skipped (keeping its
+ * place) only when no available agent meets its requirement, so within a priority class no caller is
+ * served before an earlier one that the same agent could serve.
  */
 export function dispatch(s: State): void {
   while (s.dirty.size > 0) {
-    const queues = [...s.dirty];
+    const batch = [...s.dirty];
     s.dirty.clear();
-    if (queues.length > 1) queues.sort(queueOrder);
-    for (const queue of queues) routeQueue(s, queue);
+    if (batch.length > 1) batch.sort((a, b) => queueOrder(a[0], b[0]));
+    for (const [queue, wake] of batch) routeQueue(s, queue, wake);
   }
 }
 
@@ -65,11 +65,26 @@ function lowestPenalty(available: readonly MemberRec[], call: CallRec, now: numb
   return out;
 }
 
-function routeQueue(s: State, queue: QueueRec): void {
+/**
+ * The queue was settled before `wake`: a caller can only be servable now if it is one of the woken callers
+ * or one of the woken members can serve it. Those are the only ones examined in full.
+ */
+function mayBeServable(call: CallRec, wake: Wake, fresh: readonly MemberRec[], now: number): boolean {
+  if (wake.calls.has(call)) return true;
+  if (fresh.length === 0) return false;
+  const req = requirementAt(call, now);
+  for (const m of fresh) if (meets(m, req)) return true;
+  return false;
+}
+
+function routeQueue(s: State, queue: QueueRec, wake: Wake): void {
   const now = s.now;
+  if (queue.entries.length === 0) return;
+  const fresh = wake.members.filter((m) => isAvailable(m.agent, now));
+  if (fresh.length === 0 && wake.calls.size === 0) return;
   const available: MemberRec[] = [];
   for (const m of queue.members) if (isAvailable(m.agent, now)) available.push(m);
-  if (available.length === 0 || queue.entries.length === 0) return;
+  if (available.length === 0) return;
   const strategy = strategies[queue.options.strategy];
   const ctx: StrategyContext = { now, queue, call: queue.entries[0] as CallRec, rng: s.rng };
   while (available.length > 0) {
@@ -82,7 +97,7 @@ function routeQueue(s: State, queue: QueueRec): void {
     let deferredWant = 0;
     for (const call of queue.entries) {
       const n = wants(call, strategy, ctx);
-      if (n <= 0) continue;
+      if (n <= 0 || !mayBeServable(call, wake, fresh, now)) continue;
       const from = eligible(available, call, now);
       if (from.length === 0) continue;
       if (capped && call.priority > 0) {
@@ -113,13 +128,23 @@ function routeQueue(s: State, queue: QueueRec): void {
       else offerCall(s, chosen, m);
       strategy.offered?.(m, ctx);
       available.splice(available.indexOf(m), 1);
+      const i = fresh.indexOf(m);
+      if (i >= 0) fresh.splice(i, 1);
     }
     const grows = strategy.fanoutGrowsAt?.(ctx);
     if (grows !== undefined && grows !== null) {
       const call = chosen;
       at(s, grows, () => {
-        if (call.phase === 'waiting') wakeQueue(s, queue);
+        if (call.phase === 'waiting') wakeCall(s, call);
       });
     }
   }
+}
+
+/** Callers of the queue that wait although an available member could take them (none once routing ran). */
+export function unserved(queue: QueueRec, now: number): CallRec[] {
+  const available = queue.members.filter((m) => isAvailable(m.agent, now));
+  const ctx: StrategyContext = { now, queue, call: queue.entries[0] as CallRec, rng: () => 0 };
+  const strategy = strategies[queue.options.strategy];
+  return queue.entries.filter((call) => wants(call, strategy, ctx) > 0 && eligible(available, call, now).length > 0);
 }

@@ -14,6 +14,14 @@ const NO_SKILLS: ReadonlyArray<readonly [string, number]> = [];
  * caller keeps their position while more agents become eligible.
  */
 export function requirementAt(call: CallRec, now: number): Requirement {
+  const cached = call.requirement;
+  if (cached !== undefined && now >= cached.from && now < cached.until) return cached.req;
+  const req = computeRequirement(call, now);
+  call.requirement = { req, from: now, until: nextWideningAt(call, now) ?? Number.POSITIVE_INFINITY };
+  return req;
+}
+
+function computeRequirement(call: CallRec, now: number): Requirement {
   const options = call.queue.options;
   const waited = now - call.enteredAt;
   let minProficiency = 5;

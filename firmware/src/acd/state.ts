@@ -1,4 +1,5 @@
 import type { QueueOptions } from './queue-options-schema.ts';
+import type { Requirement } from './skills.ts';
 import type { DeadlineHeap } from './timers.ts';
 import type { AcdCommand, AcdEvent, AgentState } from './types.ts';
 
@@ -79,6 +80,8 @@ export interface CallRec {
   enteredAt: number;
   phase: CallPhase;
   offers: Map<AgentRec, { at: number }>;
+  /** The requirement after widening, valid from `from` until the next widening step. */
+  requirement?: { req: Requirement; from: number; until: number };
   /** Agents that let this call ring out or refused it: others are tried first. */
   tried: Set<AgentRec>;
   firstOfferAt?: number;
@@ -89,6 +92,18 @@ export interface CallRec {
   visit: number;
   /** Queues entered through overflow so far. */
   hops: number;
+}
+
+/**
+ * What changed in a queue since routing last ran there. Routing keeps the queue "settled" (no waiting
+ * caller has an available agent that could take it), so afterwards only these members and callers need a
+ * look: this keeps a decision cheap with a thousand callers waiting.
+ */
+export interface Wake {
+  /** Members that became available (or whose delay ended). */
+  members: MemberRec[];
+  /** Callers that entered, widened, became due or lost their offer. */
+  calls: Set<CallRec>;
 }
 
 export interface AbandonRec {
@@ -107,8 +122,8 @@ export interface State {
   /** Recently abandoned callers by `queue|number`, for abandoned-resume. */
   abandoned: Map<string, AbandonRec>;
   deadlines: DeadlineHeap;
-  /** Queues where something changed that may allow a new offer. */
-  dirty: Set<QueueRec>;
+  /** Queues where something changed that may allow a new offer, and what changed. */
+  dirty: Map<QueueRec, Wake>;
   seq: number;
   visits: number;
   rng: () => number;
