@@ -1,4 +1,4 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import type { Logger } from '../log.ts';
 import type { BoardConfig } from './board-config.ts';
 import { systemClock, type Clock } from './clock.ts';
@@ -18,7 +18,8 @@ export class FileWatchdogDevice implements WatchdogDevice {
   constructor(file: string) {
     this.name = file;
     try {
-      this.#fd = openSync(file, 'w');
+      // Write-only and never O_CREAT: a missing device must fail, not become a regular file.
+      this.#fd = openSync(file, constants.O_WRONLY);
     } catch (err) {
       throw new Error(`cannot open the watchdog ${file}: ${(err as Error).message} (the firmware needs write access to it; is another process such as systemd using it?)`, { cause: err });
     }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import pino from 'pino';
@@ -86,8 +86,10 @@ test('a device file gets a byte per pet and the magic V on a clean stop', (t) =>
   assert.equal(readFileSync(file, 'utf8'), '...V');
 });
 
-test('a watchdog that cannot be opened says so', (t) => {
-  assert.throws(() => new FileWatchdogDevice(path.join(tempDir(t), 'no', 'watchdog')), /cannot open the watchdog .*ENOENT/);
+test('a missing watchdog device is an error and is never created as a file', (t) => {
+  const file = path.join(tempDir(t), 'watchdog');
+  assert.throws(() => new FileWatchdogDevice(file), /cannot open the watchdog .*ENOENT/);
+  assert.equal(existsSync(file), false);
 });
 
 test('the board decides the device: simulated in memory, none on a board without one', () => {
