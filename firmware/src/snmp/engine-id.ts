@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { CALLBOX_PEN } from './oids.ts';
 
 /**
@@ -20,4 +22,16 @@ export function normaliseEngineId(id: string): string {
   const hex = id.replace(/^0x/i, '').toLowerCase();
   if (!/^([0-9a-f]{2}){5,32}$/.test(hex)) throw new Error(`engine ID must be 5 to 32 octets of hex, got ${JSON.stringify(id)}`);
   return hex;
+}
+
+/**
+ * The engine ID kept in `file` (e.g. <data dir>/snmp-engine-id), created on first use. The admin needs it to
+ * configure v3 trap receivers; losing it means reconfiguring every NMS.
+ */
+export function engineIdFromFile(file: string): { engineId: string; created: boolean } {
+  if (existsSync(file)) return { engineId: normaliseEngineId(readFileSync(file, 'utf8').trim()), created: false };
+  const engineId = generateEngineId();
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, engineId + '\n', { mode: 0o644, flag: 'wx' });
+  return { engineId, created: true };
 }
