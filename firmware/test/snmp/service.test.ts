@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { HealthSampler } from '../../src/platform/health.ts';
+import { startSnmpAgent } from '../../src/snmp/agent.ts';
 import { parseSnmpConfig } from '../../src/snmp/config-schema.ts';
+import { healthDataSource } from '../../src/snmp/health-source.ts';
 import { engineIdFromFile } from '../../src/snmp/engine-id.ts';
 import { startSnmp } from '../../src/snmp/service.ts';
 import { freePort } from '../helpers/ports.ts';
@@ -70,4 +73,25 @@ test('agentx mode starts before snmpd and registers once snmpd comes up', { time
     await new Promise((r) => setTimeout(r, 200));
   }
   assert.match(out, /cbSysBoardModel\.0 = STRING: Test Board/);
+});
+
+test('the health-fed data source shows the same numbers as the health sampler, and empty tables until services fill them', async (t) => {
+  const health = new HealthSampler({ disks: [{ path: '/', mustBeMountPoint: true }] });
+  const sample = await health.sample();
+  const source = healthDataSource({ health: () => health.latest(), firmwareVersion: '0.1.0', boardModel: 'Generic x86-64', configRevision: () => 3, rtpengine: () => 'up' });
+  const port = await freePort();
+  const agent = await startSnmpAgent({ bind: '127.0.0.1', port, config: parseSnmpConfig({ users: [V3_USER] }), engineId: engineIdFromFile(path.join(tempDir(t), 'id')).engineId, source, log: captureLogger().log });
+  t.after(() => agent.close());
+  const walk = await tool('snmpwalk', [...v3Args(V3_USER), ...MIB_ARGS, '-r', '1', '-t', '3', `udp:127.0.0.1:${port}`, 'CALLBOX-MIB::callboxMIB']);
+  assert.equal(walk.stderr, '');
+  assert.match(walk.stdout, new RegExp(`cbSysMemTotal\\.0 = Gauge32: ${Math.floor(sample.memory.totalBytes / 1024)} KiB`));
+  assert.match(walk.stdout, /cbSysFirmwareVersion\.0 = STRING: 0\.1\.0/);
+  assert.match(walk.stdout, /cbSysRtpengineState\.0 = INTEGER: up\(1\)/);
+  assert.match(walk.stdout, /cbSysSipEngineState\.0 = INTEGER: unknown\(3\)/);
+  assert.match(walk.stdout, /cbDiskMountPoint\.1 = STRING: \/\n/);
+  assert.match(walk.stdout, /cbDiskState\.1 = INTEGER: mounted\(1\)/);
+  assert.match(walk.stdout, new RegExp(`cbDiskSize\\.1 = Gauge32: ${Math.floor((sample.disks[0]?.sizeBytes ?? 0) / 1048576)} MiB`));
+  assert.match(walk.stdout, /cbTrunkCount\.0 = Gauge32: 0/);
+  assert.match(walk.stdout, /cbQueueCount\.0 = Gauge32: 0/);
+  assert.doesNotMatch(walk.stdout, /cbTrunkName|cbQueueName|cbRecOldestRetained/);
 });

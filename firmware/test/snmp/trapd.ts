@@ -25,6 +25,8 @@ export async function startTrapd(
     conf,
     [
       `createUser -e 0x${opts.engineId} ${opts.user.name} ${auth} ${opts.user.auth.password} AES ${opts.user.priv.password}`,
+      // Informs: here snmptrapd is the authoritative engine, so the user is also needed under its own engine ID.
+      `createUser ${opts.user.name} ${auth} ${opts.user.auth.password} AES ${opts.user.priv.password}`,
       `authUser log ${opts.user.name} authPriv`,
       `authCommunity log ${opts.community}`,
       // %P: PDU type, version, security name; %v: the varbinds, tab-separated.

@@ -128,3 +128,26 @@ test('event notifications (brute force, firmware updated) carry their objects', 
   const fw = await trapd.waitFor(/cbFirmwareUpdated/, 2);
   assert.match(fw[0]!, /cbSysFirmwareVersion\.0 = STRING: 1\.2\.3-test\tCALLBOX-MIB::cbNotifPreviousVersion\.0 = STRING: 1\.2\.2/);
 });
+
+test('informs (v3 and v2c) are acknowledged by the receiver', async (t) => {
+  const dir = tempDir(t);
+  const engineId = generateEngineId();
+  const trapd = await startTrapd(t, { dir, port: await freePort(), engineId, user: V3_USER, community: 'trapcomm' });
+  const config = parseSnmpConfig({
+    users: [V3_USER],
+    trap_receivers: [
+      { host: '127.0.0.1', port: trapd.port, version: 3, user: V3_USER.name, inform: true },
+      { host: '127.0.0.1', port: trapd.port, version: '2c', community: 'trapcomm', inform: true },
+    ],
+  });
+  const agent = await startSnmpAgent({ bind: '127.0.0.1', port: await freePort(), config, engineId, source: new FakeSource(), log: captureLogger().log });
+  t.after(() => agent.close());
+  agent.sendNotification('cbSipEngineDown', { values: { cbSysSipEngineState: 'down' } });
+  const got = await trapd.waitFor(/cbSipEngineDown/, 2);
+  assert.ok(got.some((l) => /^INFORM, SNMP v3, user nms/.test(l)), got.join('\n'));
+  assert.ok(got.some((l) => /^INFORM, SNMP v2c, community trapcomm/.test(l)), got.join('\n'));
+  // An inform counts as sent only once the receiver acknowledged it.
+  const deadline = performance.now() + 5000;
+  while (agent.counters.notificationsSent < 2 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(agent.counters.notificationsSent, 2);
+});
