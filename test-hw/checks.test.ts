@@ -61,6 +61,8 @@ test('rtpengine kernel forwarding: loaded, installed, or missing', (t) => {
   const root = rkRoot(t);
   assert.match(checkRtpengineModule(root, '6.6.0').detail, /installed, not loaded/);
   assert.equal(checkRtpengineModule(root, '6.1.0').ok, false);
+  put(root, 'lib/modules/6.12.0/modules.dep', 'updates/nft_rtpengine.ko: kernel/net/netfilter/nf_tables.ko\n');
+  assert.match(checkRtpengineModule(root, '6.12.0').detail, /updates\/nft_rtpengine\.ko \(modprobe nft_rtpengine\)/);
   put(root, 'proc/modules', 'xt_RTPENGINE 69632 1 - Live 0x0000000000000000 (O)\n');
   assert.deepEqual(checkRtpengineModule(root, '6.1.0'), { name: 'rtpengine kernel module', ok: true, detail: 'xt_RTPENGINE loaded' });
 });

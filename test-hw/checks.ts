@@ -70,15 +70,23 @@ export function checkDisks(board: BoardConfig, root = '/'): CheckResult[] {
   });
 }
 
-/** rtpengine's in-kernel forwarding: the xt_RTPENGINE module is loaded or installed for the running kernel. */
+/**
+ * rtpengine's in-kernel forwarding: its module is loaded, or installed for the running kernel. rtpengine up to 13.x
+ * ships it as xt_RTPENGINE (iptables target), from 14.x as nft_rtpengine (nftables expression); either will do.
+ */
+export const rtpengineModules = ['xt_RTPENGINE', 'nft_rtpengine'] as const;
+
 export function checkRtpengineModule(root = '/', release = readOr('/proc/sys/kernel/osrelease') ?? ''): CheckResult {
   const name = 'rtpengine kernel module';
-  const loaded = (readOr(path.join(root, 'proc/modules'), '') ?? '').split('\n').some((l) => l.startsWith('xt_RTPENGINE '));
-  if (loaded) return { name, ok: true, detail: 'xt_RTPENGINE loaded' };
-  const dep = readOr(path.join(root, 'lib/modules', release, 'modules.dep'), '') ?? '';
-  const entry = dep.split('\n').find((l) => /(^|\/)xt_RTPENGINE\.ko(\.[a-z]+)?:/.test(l));
-  if (entry !== undefined) return { name, ok: true, detail: `installed, not loaded: ${entry.split(':')[0]} (modprobe xt_RTPENGINE)` };
-  return { name, ok: false, detail: `xt_RTPENGINE neither loaded nor installed for kernel ${release || '?'}: rtpengine falls back to userspace forwarding` };
+  const loadedLines = (readOr(path.join(root, 'proc/modules'), '') ?? '').split('\n');
+  const loaded = rtpengineModules.find((m) => loadedLines.some((l) => l.startsWith(`${m} `)));
+  if (loaded !== undefined) return { name, ok: true, detail: `${loaded} loaded` };
+  const dep = (readOr(path.join(root, 'lib/modules', release, 'modules.dep'), '') ?? '').split('\n');
+  for (const m of rtpengineModules) {
+    const entry = dep.find((l) => new RegExp(`(^|/)${m}\\.ko(\\.[a-z]+)?:`).test(l));
+    if (entry !== undefined) return { name, ok: true, detail: `installed, not loaded: ${entry.split(':')[0]} (modprobe ${m})` };
+  }
+  return { name, ok: false, detail: `${rtpengineModules.join(' or ')} neither loaded nor installed for kernel ${release || '?'}: rtpengine falls back to userspace forwarding` };
 }
 
 export function checkThermal(board: BoardConfig, root = '/'): CheckResult[] {
