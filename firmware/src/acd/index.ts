@@ -3,3 +3,5 @@ export type { AcdAgentConfig, AcdConfig, AcdDeps, AcdQueueConfig, AgentView, Ent
 export type { Estimate } from './estimates.ts';
 export * from './queue-options-schema.ts';
 export * from './types.ts';
+export { acdConfigFromSite } from './site.ts';
+export type { SiteExtension } from './site.ts';

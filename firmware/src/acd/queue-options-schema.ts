@@ -63,50 +63,55 @@ export const overflowSchema = z
   })
   .strict();
 
-export const queueOptionsSchema = z
-  .object({
-    strategy: z.enum(STRATEGIES).default('longest-idle').describe('how an agent is chosen among the eligible ones'),
-    ring_timeout_s: z.number().min(1).max(600).default(15).describe('an offer that is not answered in this time goes to the next agent'),
-    wrapup_s: seconds.default(10).describe('after-call work; shared by every queue the agent is in'),
-    autopause_after: z.number().int().min(1).nullable().default(3).describe('consecutive unanswered offers that pause the agent (null: never)'),
-    no_answer_delay_s: seconds.default(0).describe('an agent who let an offer ring out gets no new offer for this long'),
-    busy_delay_s: seconds.default(10).describe('an agent whose phone answered busy gets no new offer for this long'),
-    reject_delay_s: seconds.default(10).describe('an agent who rejected an offer gets no new offer for this long'),
-    max_wait_s: seconds.nullable().default(null).describe('callers waiting longer leave for `max_wait_to` (null: no limit)'),
-    max_wait_to: destinationSchema.default('hangup'),
-    max_len: z.number().int().min(1).nullable().default(null).describe('callers beyond this many waiting go to `max_len_to` (null: no limit)'),
-    max_len_to: destinationSchema.default('hangup'),
-    join_empty: z.boolean().default(true).describe('admit callers when no member is logged in and unpaused'),
-    leave_when_empty: z.boolean().default(false).describe('waiting callers leave when the last member logs out or pauses'),
-    empty_to: destinationSchema.default('hangup').describe('destination for join_empty: false and leave_when_empty'),
-    overflow: overflowSchema.nullable().default(null).describe('timed overflow to another destination (null: none)'),
-    exit_keys: z.record(z.string().regex(/^[0-9*#]$/), destinationSchema).default({}).describe('DTMF keys that take a waiting caller to a destination'),
-    skills: skillRequirementsSchema.default({}),
-    max_penalty: z.number().int().min(0).nullable().default(null).describe('members above this penalty are not offered calls until widened (null: any)'),
-    widening: z
-      .array(wideningStepSchema)
-      .default([])
-      .describe('requirements relaxed over the wait time; callers keep their position'),
-    priority_share_max: z.number().min(0).max(1).default(0.8).describe('most of the recent offers that priority (VIP) callers may take while normal callers wait'),
-    priority_window: z.number().int().min(1).max(1000).default(20).describe('number of recent offers the priority share is measured over'),
-    progressive_step_s: z.number().min(1).max(600).default(10).describe('ring-progressively: one more agent is added to the ringing set this often'),
-    announce_every_s: z.number().min(5).max(3600).nullable().default(60).describe('position and wait-time announcement period (null: never)'),
-    abandoned_resume_s: seconds.default(60).describe('a caller who hangs up and calls again within this time regains their position (0: off)'),
-    expected_handle_s: z.number().min(1).max(86_400).default(180).describe('handle time assumed by wait estimates until calls have been measured'),
-    weight: z.number().int().min(0).max(100).default(0).describe('agents in several queues serve higher-weight queues first'),
-    callback: callbackOptionsSchema.default(() => callbackOptionsSchema.parse({})),
-  })
-  .strict()
-  .superRefine((o, ctx) => {
-    o.widening.forEach((step, i) => {
-      if (i > 0 && step.after_s < (o.widening[i - 1]?.after_s ?? 0)) {
-        ctx.addIssue({ code: 'custom', path: ['widening', i, 'after_s'], message: 'widening steps must be in increasing after_s order' });
-      }
-    });
-    if (o.overflow?.to === 'callback' && !o.callback.enabled) {
-      ctx.addIssue({ code: 'custom', path: ['overflow', 'to'], message: 'overflow to callback needs callback.enabled: true' });
+/** The options as a plain object schema, for site-file schemas that add their own fields next to them. */
+export const queueOptionsObject = z.object({
+  strategy: z.enum(STRATEGIES).default('longest-idle').describe('how an agent is chosen among the eligible ones'),
+  ring_timeout_s: z.number().min(1).max(600).default(15).describe('an offer that is not answered in this time goes to the next agent'),
+  wrapup_s: seconds.default(10).describe('after-call work; shared by every queue the agent is in'),
+  autopause_after: z.number().int().min(1).nullable().default(3).describe('consecutive unanswered offers that pause the agent (null: never)'),
+  no_answer_delay_s: seconds.default(0).describe('an agent who let an offer ring out gets no new offer for this long'),
+  busy_delay_s: seconds.default(10).describe('an agent whose phone answered busy gets no new offer for this long'),
+  reject_delay_s: seconds.default(10).describe('an agent who rejected an offer gets no new offer for this long'),
+  max_wait_s: seconds.nullable().default(null).describe('callers waiting longer leave for `max_wait_to` (null: no limit)'),
+  max_wait_to: destinationSchema.default('hangup'),
+  max_len: z.number().int().min(1).nullable().default(null).describe('callers beyond this many waiting go to `max_len_to` (null: no limit)'),
+  max_len_to: destinationSchema.default('hangup'),
+  join_empty: z.boolean().default(true).describe('admit callers when no member is logged in and unpaused'),
+  leave_when_empty: z.boolean().default(false).describe('waiting callers leave when the last member logs out or pauses'),
+  empty_to: destinationSchema.default('hangup').describe('destination for join_empty: false and leave_when_empty'),
+  overflow: overflowSchema.nullable().default(null).describe('timed overflow to another destination (null: none)'),
+  exit_keys: z.record(z.string().regex(/^[0-9*#]$/), destinationSchema).default({}).describe('DTMF keys that take a waiting caller to a destination'),
+  skills: skillRequirementsSchema.default({}),
+  max_penalty: z.number().int().min(0).nullable().default(null).describe('members above this penalty are not offered calls until widened (null: any)'),
+  widening: z
+    .array(wideningStepSchema)
+    .default([])
+    .describe('requirements relaxed over the wait time; callers keep their position'),
+  priority_share_max: z.number().min(0).max(1).default(0.8).describe('most of the recent offers that priority (VIP) callers may take while normal callers wait'),
+  priority_window: z.number().int().min(1).max(1000).default(20).describe('number of recent offers the priority share is measured over'),
+  progressive_step_s: z.number().min(1).max(600).default(10).describe('ring-progressively: one more agent is added to the ringing set this often'),
+  announce_every_s: z.number().min(5).max(3600).nullable().default(60).describe('position and wait-time announcement period (null: never)'),
+  abandoned_resume_s: seconds.default(60).describe('a caller who hangs up and calls again within this time regains their position (0: off)'),
+  expected_handle_s: z.number().min(1).max(86_400).default(180).describe('handle time assumed by wait estimates until calls have been measured'),
+  weight: z.number().int().min(0).max(100).default(0).describe('agents in several queues serve higher-weight queues first'),
+  callback: callbackOptionsSchema.default(() => callbackOptionsSchema.parse({})).describe("callbacks that keep the caller's place"),
+});
+
+type OptionsShape = z.output<typeof queueOptionsObject>;
+
+/** Checks across fields; reported with the path of the offending field. */
+export function refineQueueOptions(o: OptionsShape, ctx: z.RefinementCtx): void {
+  o.widening.forEach((step, i) => {
+    if (i > 0 && step.after_s < (o.widening[i - 1]?.after_s ?? 0)) {
+      ctx.addIssue({ code: 'custom', path: ['widening', i, 'after_s'], message: 'widening steps must be in increasing after_s order' });
     }
   });
+  if (o.overflow?.to === 'callback' && !o.callback.enabled) {
+    ctx.addIssue({ code: 'custom', path: ['overflow', 'to'], message: 'overflow to callback needs callback.enabled: true' });
+  }
+}
+
+export const queueOptionsSchema = queueOptionsObject.strict().superRefine(refineQueueOptions);
 
 export type QueueOptionsInput = z.input<typeof queueOptionsSchema>;
 export type QueueOptions = z.output<typeof queueOptionsSchema>;
@@ -123,6 +128,20 @@ export const queueMemberSchema = z.union([
     .strict(),
 ]);
 export type QueueMemberInput = z.input<typeof queueMemberSchema>;
+
+/**
+ * A queue as written in the site file: its number, name and members next to the options (DESIGN.md
+ * section 4). Members are extension numbers or `{ extension, penalty, weight }`.
+ */
+export const siteQueueSchema = queueOptionsObject
+  .extend({
+    number: z.string().regex(/^\d+$/, 'queue numbers are digits'),
+    name: z.string().min(1),
+    members: z.array(queueMemberSchema).default([]),
+  })
+  .strict()
+  .superRefine(refineQueueOptions);
+export type SiteQueue = z.output<typeof siteQueueSchema>;
 
 export function defaultQueueOptions(): QueueOptions {
   return queueOptionsSchema.parse({});

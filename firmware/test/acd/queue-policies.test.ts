@@ -183,3 +183,21 @@ test('periodic announcements tell waiting callers their position and estimated w
     ['c3', 2, 210],
   ]);
 });
+
+test('a transfer to another queue completes the call and keeps the interaction id', () => {
+  const config = {
+    agents: [{ id: 'a1' }, { id: 'a2' }],
+    queues: [
+      { id: '500', options: quiet, members: [{ agentId: 'a1' }] },
+      { id: '501', options: quiet, members: [{ agentId: 'a2' }] },
+    ],
+  };
+  const h = new Harness(config);
+  h.login('a1', 'a2');
+  h.enter('c1', '500').answer('a1').wait(30).send({ type: 'transfer', callId: 'c1', to: 'queue:501' });
+  assert.deepEqual(h.eventsOf('complete').map((e) => [e.by, e.talkMs]), [['transfer', 30_000]]);
+  assert.equal(h.offeredTo('a2'), 'c1');
+  h.answer('a2');
+  const ids = new Set(h.events.flatMap((e) => ('interactionId' in e ? [e.interactionId] : [])));
+  assert.equal(ids.size, 1);
+});
