@@ -17,8 +17,11 @@ export type FileIdentity =
 export function identifyFile(file: string): FileIdentity {
   let size: number;
   try {
-    size = statSync(file).size;
+    const st = statSync(file);
+    if (!st.isFile()) throw new ConfigStoreError(`${file} is not a regular file: move it away, or set CALLBOX_DATA_DIR to another directory`);
+    size = st.size;
   } catch (err) {
+    if (err instanceof ConfigStoreError) throw err;
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'new' };
     throw new ConfigStoreError(`cannot read ${file} (${(err as NodeJS.ErrnoException).code}): check its permissions`);
   }

@@ -180,6 +180,12 @@ test('a corrupt Callbox database is refused and left unchanged', (t) => {
   assertRefused(dir, /is corrupt.*restore a backup/);
 });
 
+test('a directory in place of the database file is refused', (t) => {
+  const dir = tempDir(t);
+  mkdirSync(path.join(dir, 'callbox.db'));
+  assert.throws(() => openDatabase(dir), /callbox\.db is not a regular file: move it away/);
+});
+
 test('a data dir that cannot be created gives one clear line', (t) => {
   const root = tempDir(t);
   writeFileSync(path.join(root, 'file'), 'x');
