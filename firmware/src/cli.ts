@@ -1,10 +1,5 @@
 #!/usr/bin/env node
 // `callbox <command>`: the one entry point of the firmware (DESIGN.md section 4).
-import { runCommand } from './cli/run.ts';
-import { configCommand } from './cli/config.ts';
-import { selftestCommand } from './cli/selftest.ts';
-import { sipEngineCommand } from './cli/sip-engine.ts';
-import { versionCommand } from './cli/version.ts';
 
 const usage = `usage: callbox <command>
 
@@ -15,12 +10,13 @@ const usage = `usage: callbox <command>
   selftest             check this machine can run Callbox, with a fix for each problem
   version              print the firmware version and git commit`;
 
+// Loaded on demand: the SIP engine process must not carry the apps' modules (Koa, SQLite, SNMP) in its memory.
 const commands: Record<string, (args: string[]) => Promise<number>> = {
-  run: runCommand,
-  'sip-engine': sipEngineCommand,
-  config: configCommand,
-  selftest: selftestCommand,
-  version: versionCommand,
+  run: async (a) => (await import('./cli/run.ts')).runCommand(a),
+  'sip-engine': async (a) => (await import('./cli/sip-engine.ts')).sipEngineCommand(a),
+  config: async (a) => (await import('./cli/config.ts')).configCommand(a),
+  selftest: async () => (await import('./cli/selftest.ts')).selftestCommand(),
+  version: async () => (await import('./cli/version.ts')).versionCommand(),
 };
 
 const [name, ...rest] = process.argv.slice(2);

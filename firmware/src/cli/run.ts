@@ -3,7 +3,7 @@ import { readEnv } from '../env.ts';
 import { createLogger } from '../log.ts';
 import { untilSignal } from './signals.ts';
 
-export async function runCommand(): Promise<number> {
+export async function runCommand(_args: string[] = []): Promise<number> {
   const env = readEnv();
   const log = createLogger('callbox');
   const box = await startAppliance(env, log);
