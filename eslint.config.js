@@ -66,7 +66,7 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['error'] }],
     },
   },
-  { files: ['firmware/src/cli.ts', 'firmware/src/cli/**/*.ts', 'scripts/**', 'test-hw/**', 'firmware/test/**', '**/*.test.ts', 'web-ui/**'], rules: { 'no-console': 'off' } },
+  { files: ['firmware/src/cli.ts', 'firmware/src/cli/**/*.ts', 'scripts/**', 'test-hw/**', 'firmware/test/**', 'firmware/bench/**', '**/*.test.ts', 'web-ui/**'], rules: { 'no-console': 'off' } },
   { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', module: 'writable', require: 'readonly' } } },
   ...pureBorders,
   engineBorder,
