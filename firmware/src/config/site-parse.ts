@@ -23,7 +23,14 @@ export function parseSiteFile(yamlText: string): ParseResult {
       }),
     };
   }
-  const parsed = siteSchema.safeParse(doc.toJS(), { reportInput: true });
+  let data: unknown;
+  try {
+    // Throws for what the parser lets through: an alias without its anchor, or too many aliases (a YAML bomb).
+    data = doc.toJS({ maxAliasCount: 1000 });
+  } catch (err) {
+    return { ok: false, errors: [{ path: '(yaml)', message: `syntax error: ${(err as Error).message}` }] };
+  }
+  const parsed = siteSchema.safeParse(data, { reportInput: true });
   // In the order of the file, as a person fixes them.
   const withLines = (list: { segments: (string | number)[]; message: string }[]): SiteError[] =>
     list

@@ -72,6 +72,14 @@ const cases: BadCase[] = [
   { name: 'queues not a list', edit: (d) => (d.queues = { number: '500' }), path: 'queues', message: /^must be a list$/ },
   { name: 'YAML syntax error', edit: 'version: 1\nsite: { name: x\nextensions: []\n', path: '(yaml)', message: /^syntax error/ },
   { name: 'duplicate YAML key', edit: 'version: 1\nversion: 1\n', path: '(yaml)', message: /syntax error: Map keys must be unique/, line: 2 },
+  { name: 'alias without an anchor', edit: 'version: 1\nsite: *nowhere\n', path: '(yaml)', message: /syntax error: Unresolved alias/ },
+  {
+    name: 'alias bomb',
+    edit: `version: 1\na: &a [x, x, x, x, x, x, x, x, x]\n${Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`).join('\n')}\n`,
+    path: '(yaml)',
+    message: /syntax error: Excessive alias count/,
+  },
+  { name: 'two documents', edit: 'version: 1\n---\nversion: 1\n', path: '(yaml)', message: /syntax error: Source contains multiple documents/ },
   { name: 'empty file', edit: '', path: '(file)', message: /must be a map of fields/ },
   { name: 'a list instead of a map', edit: '- a\n- b\n', path: '(file)', message: /must be a map of fields/ },
 ];
