@@ -285,7 +285,8 @@ export class MibView {
       } else {
         for (let i = 0; i < cells.length; i++) {
           const c = columns[i];
-          if (c && c.number !== 1 && !same(old[i], cells[i])) this.mib.setTableSingleCell(name, c.number, [row.index], cells[i]);
+          // The index column has no nodes (not-accessible); a changed index is a different row.
+          if (c && c !== def.columns[def.index] && !same(old[i], cells[i])) this.mib.setTableSingleCell(name, c.number, [row.index], cells[i]);
         }
       }
       current.set(row.index, cells);
@@ -343,22 +344,29 @@ export function compareOids(a: number[], b: number[]): number {
   return a.length - b.length;
 }
 
+type GetNextResult = MibNode | { oid: string; type: ObjectTypeValue };
+
 interface GetNextTarget {
-  addGetNextVarbind(targetVarbinds: unknown[], startOid: string): MibNode | null;
+  addGetNextVarbind(targetVarbinds: unknown[], startOid: string): GetNextResult | null;
 }
 
 /**
  * Replaces net-snmp's per-instance GETNEXT step (an Agent or a Subagent: both call `this.addGetNextVarbind`
  * for GETNEXT and GETBULK) with the view's binary search. The varbinds have the shape net-snmp's own code
- * pushes (the UDP agent also records `previousOid`).
+ * pushes (the UDP agent also records `previousOid`). At the end of the view it returns an endOfMibView
+ * marker rather than null: that is what stops net-snmp's GETBULK loop, which otherwise pads the response
+ * with endOfMibView up to max-repetitions (snmpbulkwalk prints every one of them).
  */
 export function installFastGetNext(target: object, view: MibView, withPreviousOid: boolean): void {
   const T = snmp.ObjectType;
   (target as GetNextTarget).addGetNextVarbind = (targetVarbinds, startOid) => {
     const node = view.nextInstance(startOid);
     const prev = withPreviousOid ? { previousOid: startOid } : {};
-    if (!node) targetVarbinds.push({ ...prev, oid: startOid, type: T.EndOfMibView, value: null });
-    else targetVarbinds.push({ ...prev, oid: node.oid, type: node.valueType, value: node.value });
+    if (!node) {
+      targetVarbinds.push({ ...prev, oid: startOid, type: T.EndOfMibView, value: null });
+      return { oid: startOid, type: T.EndOfMibView };
+    }
+    targetVarbinds.push({ ...prev, oid: node.oid, type: node.valueType, value: node.value });
     return node;
   };
 }

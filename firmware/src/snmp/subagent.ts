@@ -142,7 +142,11 @@ export async function startSnmpSubagent(opts: SnmpSubagentOptions): Promise<Snmp
       const res = await call<{ error?: number }>((cb) => sub.registerProvider(p, cb));
       if (res?.error) throw new Error(`master refused registration of ${p.name} (${p.oid}): AgentX error ${res.error}`);
     }
-    view.refresh();
+    try {
+      view.refresh();
+    } catch (err) {
+      log.error({ err }, 'SNMP data source failed; CALLBOX-MIB answers with what it has');
+    }
     if (sub !== current) return;
     registered = true;
     registrations++;

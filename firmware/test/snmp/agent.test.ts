@@ -59,6 +59,8 @@ test('v3 authPriv (SHA-256/AES and SHA/AES): get, walk and table of CALLBOX-MIB'
     assert.match(walk.stdout, line);
   }
   assert.doesNotMatch(walk.stdout, /cbTrunkIndex|cbNotif/, 'index columns and notify-only objects are not readable');
+  const bulk = await tool('snmpbulkwalk', [...v3Args(V3_USER), ...MIB_ARGS, ...quick, '-Cr25', target, 'CALLBOX-MIB::callboxMIB']);
+  assert.equal(bulk.stdout, walk.stdout, 'GETBULK returns what GETNEXT did');
 
   const table = await tool('snmptable', [...v3Args(V3_USER), ...MIB_ARGS, ...quick, '-Cf', '|', target, 'CALLBOX-MIB::cbTrunkTable']);
   assert.equal(table.stderr, '');

@@ -68,6 +68,9 @@ test('CALLBOX-MIB through snmpd as AgentX master, next to the host MIBs, and aga
   ]) {
     assert.match(first, line);
   }
+  const bulk = await tool('snmpbulkwalk', [...v3Args(V3_USER), ...MIB_ARGS, '-Cr20', '-r', '1', '-t', '5', target, 'CALLBOX-MIB::callboxMIB']);
+  assert.equal(bulk.stderr, '');
+  assert.equal(bulk.stdout, first, 'GETBULK through snmpd returns what GETNEXT did');
   const table = await tool('snmptable', [...v3Args(V3_USER), ...MIB_ARGS, '-Cf', '|', '-r', '1', '-t', '5', target, 'CALLBOX-MIB::cbTrunkTable']);
   assert.equal(table.stdout.trim().split('\n').at(-1), 'carrier-b|down|failed|0 milliseconds|0|5|2026-12-1,10:0:0.0,+0:0');
 
