@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
 import { tempDir } from '../helpers/tmp.ts';
 import { openDatabase } from '../../src/config/database.ts';
 import { applySiteFile } from '../../src/config/site-apply.ts';
@@ -160,4 +161,29 @@ test('cross-reference errors are only checked once the shape is valid, and then 
   assert.equal(result.ok, false);
   if (result.ok) return;
   assert.deepEqual(result.errors.map((e) => e.path).sort(), ['queues[0].members[0]', 'routes.inbound[0].to', 'routes.outbound[0].trunks[0]']);
+});
+
+test('no input crashes apply: random text and damaged copies of the example are answered, and refused ones change nothing', (t) => {
+  const dir = tempDir(t);
+  const db = openDatabase(dir);
+  t.after(() => db.close());
+  const lines = exampleSiteText().split('\n');
+  const damaged = fc
+    .array(fc.nat({ max: lines.length - 1 }), { minLength: 1, maxLength: 4 })
+    .map((cut) => lines.filter((_, i) => !cut.includes(i)).join('\n'));
+  const spliced = fc
+    .tuple(fc.nat({ max: lines.length - 1 }), fc.string({ maxLength: 20 }))
+    .map(([at, junk]) => lines.map((l, i) => (i === at ? l.slice(0, Math.floor(l.length / 2)) + junk : l)).join('\n'));
+  fc.assert(
+    fc.property(fc.oneof(fc.string({ maxLength: 200 }), damaged, spliced), (text) => {
+      const before = storeFingerprint(dir);
+      const result = applySiteFile(db, text, 'fuzz');
+      if (!result.ok) {
+        assert.ok(result.errors.length > 0);
+        for (const e of result.errors) assert.doesNotMatch(`${e.path}: ${e.message}`, /\n/, 'one line per error');
+        assert.equal(storeFingerprint(dir), before);
+      }
+    }),
+    { numRuns: 100 },
+  );
 });
