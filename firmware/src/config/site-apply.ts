@@ -5,7 +5,7 @@ import { parseSiteFile } from './site-parse.ts';
 import { readSite } from './site-export.ts';
 import { generateSecret, hashPassword } from './passwords.ts';
 import { bumpRevision, getRevision, setSite } from './repositories/settings.ts';
-import { listExtensions, replaceExtensions, type ExtensionConfig } from './repositories/extensions.ts';
+import { extensionPasswords, replaceExtensions, type ExtensionConfig } from './repositories/extensions.ts';
 import { replacePhones } from './repositories/phones.ts';
 import { replacePauseReasons } from './repositories/pause-reasons.ts';
 import { replaceQueues } from './repositories/queues.ts';
@@ -17,6 +17,7 @@ import { setFeatureCodes, setQosPolicy, setRecordingPolicy, setSbcPolicy } from 
 import { replaceSnmpConfig } from './repositories/snmp.ts';
 import { listUsersWithHashes, upsertUser } from './repositories/users.ts';
 import { appendAudit } from './repositories/audit.ts';
+import { ConfigStoreError } from './errors.ts';
 
 export interface ApplySummary {
   /** Top-level sections of the site file whose content changed. Empty when the file matched what was in force. */
@@ -71,7 +72,7 @@ export function applySiteFile(db: Database, yamlText: string, actor = 'site-file
     );
     if (userErrors.length > 0) return { ok: false, errors: userErrors };
 
-    const storedPasswords = new Map(listExtensions(db).map((e) => [e.number, e.password]));
+    const storedPasswords = extensionPasswords(db);
     const generatedPasswords: string[] = [];
     const extensions: ExtensionConfig[] = site.extensions.map((e) => {
       if (e.password !== undefined) return { ...e, password: e.password };
@@ -81,12 +82,12 @@ export function applySiteFile(db: Database, yamlText: string, actor = 'site-file
       return { ...e, password: generateSecret(20) };
     });
 
-    const before = readSite(db);
+    const before = readSiteIfSound(db);
     // Replacing parents and children in one go: the references only have to hold at commit.
     db.pragma('defer_foreign_keys = ON');
     write(db, site, extensions, existingUsers);
     const after = readSite(db);
-    const changed = (Object.keys(after) as (keyof SiteFile)[]).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+    const changed = (Object.keys(after) as (keyof SiteFile)[]).filter((k) => before === undefined || JSON.stringify(before[k]) !== JSON.stringify(after[k]));
     if (changed.length === 0) throw NO_CHANGE;
     const revision = bumpRevision(db);
     appendAudit(db, { actor, action: 'config.apply', target: `revision ${revision}`, detail: { changed, counts } });
@@ -101,6 +102,16 @@ export function applySiteFile(db: Database, yamlText: string, actor = 'site-file
     if (err instanceof Error && 'code' in err && String(err.code).startsWith('SQLITE_CONSTRAINT')) {
       return { ok: false, errors: [{ path: '(file)', message: `the store refused the configuration: ${err.message}` }] };
     }
+    throw err;
+  }
+}
+
+/** The stored configuration, or undefined when a damaged row makes it unreadable: applying a file repairs that. */
+function readSiteIfSound(db: Database): SiteFile | undefined {
+  try {
+    return readSite(db);
+  } catch (err) {
+    if (err instanceof ConfigStoreError) return undefined;
     throw err;
   }
 }

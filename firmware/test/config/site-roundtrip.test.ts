@@ -142,3 +142,14 @@ test('the committed JSON Schema is what the zod schema generates (run scripts/ge
   }
   assert.equal(schema.additionalProperties, false);
 });
+
+test('a hand-damaged row is reported with what and how to repair, and re-applying the site file repairs it', (t) => {
+  const db = freshDb(t);
+  mustApply(db, exampleSiteText());
+  db.prepare("UPDATE queues SET options = '{\"ring_timeout_s\": \"soon\"}' WHERE number = '500'").run();
+  assert.throws(() => listQueues(db), /stored queue 500 is invalid \(ring_timeout_s: .*\): re-apply the site file to repair it/);
+  db.prepare("UPDATE queues SET options = 'not json' WHERE number = '500'").run();
+  assert.throws(() => exportSiteFile(db), /stored queue 500 is not JSON/);
+  mustApply(db, exampleSiteText());
+  assert.equal(listQueues(db)[0]?.ring_timeout_s, 15);
+});

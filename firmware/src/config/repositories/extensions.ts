@@ -30,6 +30,12 @@ export function listExtensions(db: Database): ExtensionConfig[] {
   });
 }
 
+/** Number -> SIP password, without reading the options (so it works even when a row's options are damaged). */
+export function extensionPasswords(db: Database): Map<string, string> {
+  const rows = db.prepare('SELECT number, password FROM extensions').all() as { number: string; password: string }[];
+  return new Map(rows.map((r) => [r.number, r.password]));
+}
+
 export function getExtension(db: Database, number: string): ExtensionConfig | undefined {
   return listExtensions(db).find((e) => e.number === number);
 }

@@ -6,9 +6,16 @@ import { ConfigStoreError } from '../errors.ts';
  * they were written, and a hand-edited row is reported instead of crashing a service later.
  */
 export function readJson<S extends z.ZodType>(schema: S, text: string, where: string): z.output<S> {
-  const parsed = schema.safeParse(JSON.parse(text));
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigStoreError(`stored ${where} is not JSON (${(err as Error).message}): re-apply the site file to repair it`);
+  }
+  const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    throw new ConfigStoreError(`stored ${where} is invalid (${parsed.error.issues[0]?.message}): re-apply the site file to repair it`);
+    const issue = parsed.error.issues[0];
+    throw new ConfigStoreError(`stored ${where} is invalid (${issue?.path.join('.')}: ${issue?.message}): re-apply the site file to repair it`);
   }
   return parsed.data;
 }
