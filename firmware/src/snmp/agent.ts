@@ -8,6 +8,7 @@ import { normaliseEngineId } from './engine-id.ts';
 import { inNetwork, peekMessage } from './message-peek.ts';
 import { MibView, installFastGetNext, mibProviders } from './mib-view.ts';
 import { Notifier, type Notification, type RateLimit } from './notifier.ts';
+import { systemGroup } from './system-group.ts';
 import type { NotificationName } from './oids.ts';
 import { usmUser } from './usm.ts';
 
@@ -67,7 +68,7 @@ export class AuthFailureLog {
   }
 }
 
-/** Standalone mode: our own UDP agent serving CALLBOX-MIB (read-only). */
+/** Standalone mode: our own UDP agent serving CALLBOX-MIB and SNMPv2-MIB's system group (read-only). */
 export async function startSnmpAgent(opts: SnmpAgentOptions): Promise<SnmpAgent> {
   const { config, log } = opts;
   const engineId = normaliseEngineId(opts.engineId);
@@ -106,8 +107,9 @@ export async function startSnmpAgent(opts: SnmpAgentOptions): Promise<SnmpAgent>
   const users = new Set(config.users.map((u) => u.name));
 
   const mib = agent.getMib();
-  for (const p of mibProviders()) mib.registerProvider(p);
-  const view = new MibView(mib, opts.source, { counter64: 'buffer', maxAgeMs: opts.refreshMs ?? 1000 });
+  const system = systemGroup(opts.source, config);
+  for (const p of [...mibProviders(), ...system.map((s) => s.provider)]) mib.registerProvider(p);
+  const view = new MibView(mib, opts.source, { counter64: 'buffer', maxAgeMs: opts.refreshMs ?? 1000, extraScalars: system });
   const refresh = () => {
     try {
       view.refreshIfStale();

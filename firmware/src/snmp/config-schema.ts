@@ -66,6 +66,9 @@ export const snmpConfigSchema = z
     users: z.array(snmpUserSchema).default([]),
     communities: z.array(snmpCommunitySchema).default([]),
     trap_receivers: z.array(trapReceiverSchema).default([]),
+    /** sysContact and sysLocation (SNMPv2-MIB), what an NMS shows next to the device. */
+    contact: z.string().max(255).regex(/^[^\n"\\]*$/, 'must be one line without quotes or backslashes').default(''),
+    location: z.string().max(255).regex(/^[^\n"\\]*$/, 'must be one line without quotes or backslashes').default(''),
     /** Where snmpd's AgentX master listens (agentx mode): a Unix socket path or HOST:PORT. */
     agentx_socket: z.string().min(1).default('/var/agentx/master'),
   })

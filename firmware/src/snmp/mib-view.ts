@@ -113,6 +113,12 @@ export function mibProviders(): ProviderDefinition[] {
 
 type Row = { index: number; cells: unknown[] };
 
+/** A scalar outside CALLBOX-MIB (SNMPv2-MIB's system group), already in wire form. */
+export interface ExtraScalar {
+  provider: ProviderDefinition;
+  get: () => unknown;
+}
+
 /** What the data source says now, keyed by CALLBOX-MIB object name, before wire encoding. */
 export function snapshot(source: SnmpDataSource): { scalars: Record<ScalarName, unknown>; tables: Record<TableName, { index: number; cells: unknown[] }[]> } {
   const sys = source.system();
@@ -220,8 +226,11 @@ export class MibView {
   #sorted: number[][] | null = null;
   #now: () => number;
 
-  constructor(mib: Mib, source: SnmpDataSource, opts: { counter64: Counter64Encoding; maxAgeMs?: number; now?: () => number }) {
+  #extra: ExtraScalar[];
+
+  constructor(mib: Mib, source: SnmpDataSource, opts: { counter64: Counter64Encoding; maxAgeMs?: number; now?: () => number; extraScalars?: ExtraScalar[] }) {
     this.mib = mib;
+    this.#extra = opts.extraScalars ?? [];
     this.#source = source;
     this.#counter64 = opts.counter64;
     this.#maxAgeMs = opts.maxAgeMs ?? 1000;
@@ -250,6 +259,7 @@ export class MibView {
       }
     }
     for (const [name, rows] of Object.entries(snap.tables) as [TableName, Row[]][]) this.#syncTable(name, rows);
+    for (const e of this.#extra) this.mib.setScalarValue(e.provider.name, e.get());
     this.#refreshedAt = this.#now();
   }
 
@@ -318,6 +328,7 @@ export class MibView {
   #buildSorted(): number[][] {
     const all: number[][] = [];
     for (const name of this.#presentScalars) all.push([...parseOid(SCALARS[name].oid), 0]);
+    for (const e of this.#extra) all.push([...parseOid(e.provider.oid), 0]);
     for (const [name, rows] of this.#rows) {
       const def: TableDef = TABLES[name];
       const entry = parseOid(def.entryOid);

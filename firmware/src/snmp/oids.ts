@@ -12,11 +12,26 @@
 export const CALLBOX_PEN = 32473;
 
 export const CALLBOX_ROOT_OID = `1.3.6.1.4.1.${CALLBOX_PEN}`;
+/** CALLBOX-ROOT-MIB::callboxAppliance, the appliance's sysObjectID. */
+export const CALLBOX_APPLIANCE_OID = `${CALLBOX_ROOT_OID}.2.1`;
 export const CALLBOX_MIB_OID = `${CALLBOX_ROOT_OID}.1`;
 const notificationsOid = `${CALLBOX_MIB_OID}.0`;
 const objectsOid = `${CALLBOX_MIB_OID}.1`;
 /** The subtree the agent serves: every readable object sits below it. */
 export const CALLBOX_OBJECTS_OID = objectsOid;
+
+/**
+ * SNMPv2-MIB's system group (RFC 3418), which NMSs read first to discover a device. The standalone agent
+ * serves it; in AgentX mode snmpd does.
+ */
+export const SNMPV2_SYSTEM = {
+  sysDescr: '1.3.6.1.2.1.1.1',
+  sysObjectID: '1.3.6.1.2.1.1.2',
+  sysUpTime: '1.3.6.1.2.1.1.3',
+  sysContact: '1.3.6.1.2.1.1.4',
+  sysName: '1.3.6.1.2.1.1.5',
+  sysLocation: '1.3.6.1.2.1.1.6',
+} as const;
 
 /** SNMP syntaxes used by CALLBOX-MIB (TCs resolved to what goes on the wire). */
 export type Syntax = 'DisplayString' | 'DateAndTime' | 'Integer32' | 'Enum' | 'Unsigned32' | 'Gauge32' | 'Counter64' | 'TimeTicks';

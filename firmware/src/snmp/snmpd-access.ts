@@ -9,6 +9,8 @@ import type { SnmpConfig } from './config-schema.ts';
  */
 export function renderSnmpdAccess(config: SnmpConfig, view = 'callbox'): string {
   const lines = ['# Written by Callbox from the site file (snmp: users, communities). Do not edit: changes are overwritten.'];
+  if (config.contact) lines.push(`sysContact ${config.contact}`);
+  if (config.location) lines.push(`sysLocation ${config.location}`);
   for (const u of config.users) {
     lines.push(`createUser ${u.name} ${u.auth.protocol === 'sha256' ? 'SHA-256' : 'SHA'} ${u.auth.password} AES ${u.priv.password}`);
     lines.push(`rouser -s usm ${u.name} authpriv -V ${view}`);

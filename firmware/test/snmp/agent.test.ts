@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { hostname } from 'node:os';
 import { test } from 'node:test';
 import { startSnmpAgent, type SnmpAgent } from '../../src/snmp/agent.ts';
 import { parseSnmpConfig } from '../../src/snmp/config-schema.ts';
@@ -11,6 +12,8 @@ async function start(t: { after(fn: () => Promise<void>): void }, source = new F
   const port = await freePort();
   const { log, lines } = captureLogger();
   const config = parseSnmpConfig({
+    contact: 'NOC <noc@example.net>',
+    location: 'Rack 4, Berlin',
     users: [V3_USER, V3_SHA1_USER],
     communities: [
       { name: 'ro-local', networks: ['127.0.0.0/8'] },
@@ -133,4 +136,21 @@ test('wrong v3 credentials are rejected, counted and logged', async (t) => {
   assert.ok(logged.some((r) => /digest/i.test(r)), logged.join('; '));
   assert.ok(logged.some((r) => /unknown SNMPv3 user intruder/.test(r)), logged.join('; '));
   assert.ok(agent.counters.requests > 0);
+});
+
+test('SNMPv2-MIB system group: an NMS recognises the device by sysObjectID and sysDescr', async (t) => {
+  const { target } = await start(t);
+  const args = [...v3Args(V3_USER), '-M', MIB_ARGS[1]!, '-m', 'CALLBOX-MIB:SNMPv2-MIB', ...quick, target];
+  const get = await tool('snmpget', [...args, 'SNMPv2-MIB::sysDescr.0', 'SNMPv2-MIB::sysObjectID.0', 'SNMPv2-MIB::sysUpTime.0', 'SNMPv2-MIB::sysContact.0', 'SNMPv2-MIB::sysName.0', 'SNMPv2-MIB::sysLocation.0']);
+  assert.equal(get.stderr, '');
+  assert.match(get.stdout, /sysDescr\.0 = STRING: Callbox 1\.2\.3-test on Test Board/);
+  assert.match(get.stdout, /sysObjectID\.0 = OID: CALLBOX-ROOT-MIB::callboxAppliance/);
+  assert.match(get.stdout, /sysUpTime\.0 = Timeticks: \(\d+\)/);
+  assert.match(get.stdout, /sysContact\.0 = STRING: NOC <noc@example\.net>/);
+  assert.match(get.stdout, new RegExp(`sysName\\.0 = STRING: ${hostname()}`));
+  assert.match(get.stdout, /sysLocation\.0 = STRING: Rack 4, Berlin/);
+  // A walk from the top of the tree goes from the system group into CALLBOX-MIB.
+  const walk = await tool('snmpwalk', [...args, '.1.3.6.1']);
+  assert.match(walk.stdout, /^SNMPv2-MIB::sysDescr\.0 = /);
+  assert.match(walk.stdout, /SNMPv2-MIB::sysLocation\.0 = STRING: Rack 4, Berlin\nCALLBOX-MIB::cbSysFirmwareVersion\.0/);
 });

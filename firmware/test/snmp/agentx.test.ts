@@ -107,6 +107,7 @@ test('the shipped snmpd fragment with the access file rendered from the site fil
   const accessFile = path.join(dir, 'snmpd-access.conf');
   const config = parseSnmpConfig({
     mode: 'agentx',
+    location: 'Rack 4, Berlin',
     users: [V3_USER],
     communities: [
       { name: 'ro-local', networks: ['127.0.0.0/8', '::1/128'] },
@@ -136,8 +137,10 @@ test('the shipped snmpd fragment with the access file rendered from the site fil
   const v3 = await tool('snmpget', [...v3Args(V3_USER), ...MIB_ARGS, '-r', '1', '-t', '5', target, 'CALLBOX-MIB::cbSysFirmwareVersion.0', '1.3.6.1.6.3.10.2.1.1.0']);
   assert.match(v3.stdout, /cbSysFirmwareVersion\.0 = STRING: 1\.2\.3-test/);
   assert.match(v3.stdout, /No Such Object/, 'outside the callbox view');
-  const v2c = await tool('snmpget', ['-v2c', '-c', 'ro-local', ...MIB_ARGS, '-r', '1', '-t', '5', target, 'CALLBOX-MIB::cbTrunkCount.0']);
+  const v2c = await tool('snmpget', ['-v2c', '-c', 'ro-local', ...MIB_ARGS, '-r', '1', '-t', '5', target, 'CALLBOX-MIB::cbTrunkCount.0', '1.3.6.1.2.1.1.2.0', '1.3.6.1.2.1.1.6.0']);
   assert.match(v2c.stdout, /cbTrunkCount\.0 = Gauge32: 2/);
+  assert.match(v2c.stdout, /SNMPv2-SMI::enterprises\.32473\.2\.1|callboxAppliance/, 'sysObjectID from the fragment');
+  assert.match(v2c.stdout, /Rack 4, Berlin/, 'sysLocation from the site file');
   const elsewhere = await tool('snmpget', ['-v2c', '-c', 'ro-elsewhere', ...MIB_ARGS, '-r', '0', '-t', '2', target, 'CALLBOX-MIB::cbTrunkCount.0']);
   assert.match(elsewhere.stderr, /Timeout/);
   const wrong = await tool('snmpget', [...v3Args(V3_USER, { authPassword: 'wrong-password' }), ...MIB_ARGS, '-r', '0', '-t', '2', target, 'CALLBOX-MIB::cbTrunkCount.0']);

@@ -8,7 +8,7 @@ import { renderSnmpdAccess } from '../../src/snmp/snmpd-access.ts';
 
 test('an empty snmp section is standalone, with nobody allowed and v2c off', () => {
   const c = parseSnmpConfig(undefined);
-  assert.deepEqual(c, { mode: 'standalone', users: [], communities: [], trap_receivers: [], agentx_socket: '/var/agentx/master' });
+  assert.deepEqual(c, { mode: 'standalone', users: [], communities: [], trap_receivers: [], contact: '', location: '', agentx_socket: '/var/agentx/master' });
 });
 
 test('the DESIGN.md example parses, with protocol defaults', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { NOTIFICATIONS, NOTIFY_OBJECTS, SCALARS, TABLES, objectDef, type ObjectName } from '../../src/snmp/oids.ts';
+import { CALLBOX_APPLIANCE_OID, NOTIFICATIONS, NOTIFY_OBJECTS, SCALARS, TABLES, objectDef, type ObjectName } from '../../src/snmp/oids.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { BASE_MIB_DIR, MIB_ARGS, MIB_DIR, tool } from './tools.ts';
 
@@ -35,6 +35,8 @@ test('oids.ts names the same OIDs as the MIB text (snmptranslate)', async () => 
   const got = r.stdout.split('\n').filter((l) => l !== '');
   const expected = [...names.map((n) => '.' + objectDef(n as ObjectName).oid), ...Object.values(NOTIFICATIONS).map((n) => '.' + n.oid)];
   assert.deepEqual(got, expected);
+  const appliance = await tool('snmptranslate', [...MIB_ARGS, '-On', 'CALLBOX-ROOT-MIB::callboxAppliance']);
+  assert.equal(appliance.stdout.trim(), '.' + CALLBOX_APPLIANCE_OID);
   for (const [name, table] of Object.entries(TABLES)) {
     const t = await tool('snmptranslate', [...MIB_ARGS, '-On', `CALLBOX-MIB::${name.replace(/Table$/, 'Entry')}`]);
     assert.equal(t.stdout.trim(), '.' + table.entryOid);
