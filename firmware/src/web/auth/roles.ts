@@ -13,6 +13,8 @@ export const ACCESS = {
   /** Queues, IVR flows, hours and holidays, pause reasons: how calls are handled. */
   'callflow.read': ['admin', 'installer', 'supervisor', 'auditor'],
   'callflow.write': ['admin'],
+  /** Pause reason codes: agents pick one when they pause. */
+  'pause-reasons.read': ['admin', 'installer', 'supervisor', 'agent', 'auditor'],
   /** A supervisor edits the queues they are given. */
   'queues.write': ['admin', 'supervisor'],
   /** Trunks, routes, SBC, QoS, SNMP, feature codes, site settings: the network side. */

@@ -42,7 +42,7 @@ interface CollectionDef {
 const COLLECTIONS: CollectionDef[] = [
   { section: 'extensions', path: '/extensions', key: 'number', label: 'extension', schema: extensionSchema, tag: 'extensions', read: 'stations.read', write: 'stations.write' },
   { section: 'phones', path: '/phones', key: 'mac', label: 'phone', schema: phoneSchema, tag: 'phones', read: 'stations.read', write: 'stations.write' },
-  { section: 'pause_reasons', path: '/pause-reasons', key: 'code', label: 'pause reason', schema: pauseReasonSchema, tag: 'agents', read: 'callflow.read', write: 'callflow.write' },
+  { section: 'pause_reasons', path: '/pause-reasons', key: 'code', label: 'pause reason', schema: pauseReasonSchema, tag: 'agents', read: 'pause-reasons.read', write: 'callflow.write' },
   { section: 'queues', path: '/queues', key: 'number', label: 'queue', schema: queueSchema, tag: 'queues', read: 'callflow.read', write: 'queues.write' },
   { section: 'ivr', path: '/ivr', key: 'name', label: 'IVR flow', schema: ivrFlowSchema, tag: 'ivr', read: 'callflow.read', write: 'callflow.write' },
   { section: 'hours', path: '/hours', key: 'name', label: 'hours', schema: hoursSchema, tag: 'hours', read: 'callflow.read', write: 'callflow.write' },

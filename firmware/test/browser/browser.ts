@@ -1,0 +1,35 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { tempDir } from '../helpers/tmp.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+export const SCREENSHOTS = path.join(ROOT, 'test-artifacts', 'screenshots');
+
+/** Builds the web UI into a temporary directory, so the test sees the current sources and races no other build. */
+export function buildUi(t: { after(fn: () => void): void }): string {
+  const out = tempDir(t, 'callbox-ui-');
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'], { cwd: path.join(ROOT, 'web-ui'), stdio: 'inherit' });
+  return out;
+}
+
+/** Debian's chromium, headless, in a fresh profile; never a downloaded browser. */
+export async function openBrowser(t: { after(fn: () => unknown): void }): Promise<{ context: BrowserContext; page: Page }> {
+  const profile = tempDir(t, 'callbox-chromium-');
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    viewport: { width: 1366, height: 860 },
+  });
+  t.after(() => context.close());
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(10_000);
+  return { context, page };
+}
+
+export async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}

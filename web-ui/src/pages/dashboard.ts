@@ -1,0 +1,60 @@
+import { get, subscribe } from '../api.ts';
+import { h, since, table } from '../dom.ts';
+import type { Health, Leds, LiveCall, LiveTrunk } from '../live-types.ts';
+
+/** Health, front panel, trunks, active calls and today's counts, live. */
+export function dashboard(main: HTMLElement): () => void {
+  const counts = h('div', { class: 'tiles' });
+  const health = h('div', { class: 'card' });
+  const panel = h('div', { class: 'card' });
+  const trunks = h('div', { class: 'card' });
+  const calls = h('div', { class: 'card wide' });
+  main.append(counts, h('div', { class: 'cards' }, health, panel, trunks, calls));
+
+  const tile = (label: string, value: number | string, cls = '') => h('div', { class: `tile ${cls}` }, h('div', { class: 'tile-value' }, String(value)), h('div', { class: 'tile-label' }, label));
+  const loadCounts = () =>
+    get<{ offered: number; answered: number; abandoned: number }>('/stats/today').then((c) => {
+      counts.replaceChildren(tile('Offered today', c.offered), tile('Answered today', c.answered, 'good'), tile('Abandoned today', c.abandoned, c.abandoned > 0 ? 'warn' : ''), tile('Active calls', activeCalls));
+    }, () => undefined);
+  let activeCalls = 0;
+
+  const renderHealth = (r: Health) =>
+    health.replaceChildren(
+      h('h2', {}, 'System health ', h('span', { class: `badge status-${r.status}` }, r.status === 'ok' ? 'All systems up' : r.status)),
+      table(['Component', 'State', 'Detail'], Object.entries(r.components).map(([n, c]) => [n, h('span', { class: `badge state-${c.state}` }, c.state), c.detail])),
+    );
+  const renderLeds = (l: Leds | null) =>
+    panel.replaceChildren(
+      h('h2', {}, 'Front panel'),
+      l === null
+        ? h('p', { class: 'muted' }, 'No front panel on this machine.')
+        : h('div', {},
+            h('ul', { class: 'leds' }, Object.entries(l.leds).map(([name, s]) => h('li', {}, h('span', { class: `led ${s.on ? 'on' : 'off'} led-${name}`, role: 'img', 'aria-label': `${name} ${s.on ? 'lit' : 'dark'}` }), ` ${name}: ${s.pattern}`))),
+            h('p', { class: 'muted' }, `Scene: ${l.scene} (${l.backend})${l.degraded ? ` — ${l.degraded}` : ''}`)),
+    );
+  const renderTrunks = (t: LiveTrunk[]) =>
+    trunks.replaceChildren(h('h2', {}, 'Trunks'), table(['Trunk', 'State', 'Calls', 'Detail'], t.map((x) => [x.name, h('span', { class: `badge state-${x.state === 'up' ? 'up' : x.state === 'down' ? 'down' : 'starting'}` }, x.state), x.activeCalls, x.detail])));
+  const renderCalls = (c: LiveCall[]) => {
+    activeCalls = c.length;
+    calls.replaceChildren(h('h2', {}, `Active calls (${c.length})`), table(['Caller', 'Called', 'State', 'Queue', 'Agent', 'Duration'], c.map((x) => [x.callerName ? `${x.callerName} <${x.caller}>` : x.caller, x.callee, x.state, x.queue ?? '', x.extension ?? '', since(x.startedAt)])));
+  };
+
+  void get<Record<string, unknown>>('/live').then((l) => {
+    renderHealth(l['health'] as Health);
+    renderLeds((l['leds'] as Leds | undefined) ?? null);
+    renderTrunks((l['trunks'] as LiveTrunk[] | undefined) ?? []);
+    renderCalls((l['calls'] as LiveCall[] | undefined) ?? []);
+    void loadCounts();
+  });
+  const stop = subscribe(['health', 'leds', 'trunks', 'calls'], (t, d) => {
+    if (t === 'health') renderHealth(d as Health);
+    if (t === 'leds') renderLeds(d as Leds);
+    if (t === 'trunks') renderTrunks(d as LiveTrunk[]);
+    if (t === 'calls') renderCalls(d as LiveCall[]);
+  });
+  const timer = setInterval(() => void loadCounts(), 15_000);
+  return () => {
+    stop();
+    clearInterval(timer);
+  };
+}

@@ -1,0 +1,199 @@
+import { h, uid } from './dom.ts';
+
+/*
+ * Forms generated from the JSON Schemas in the box's OpenAPI document, which come from the site file's own
+ * schemas: every field the site file has appears here, with its limits and help text, without a hand-written
+ * form per entity. The server validates again and its errors (with paths) are shown next to the fields.
+ */
+
+export interface JsonSchema {
+  type?: string;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  items?: JsonSchema;
+  enum?: (string | number)[];
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  additionalProperties?: JsonSchema | boolean;
+  default?: unknown;
+  description?: string;
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+  const?: unknown;
+  nullable?: boolean;
+}
+
+export interface FormPart {
+  el: HTMLElement;
+  /** The value for the request body; undefined means "leave the field out". */
+  read(): unknown;
+}
+
+const label = (key: string) => key.replace(/_s$/, ' (s)').replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+const singular = (t: string) => t.replace(/ies$/, 'y').replace(/s$/, '');
+const isPrimitive = (s: JsonSchema) => s.type === 'string' || s.type === 'integer' || s.type === 'number' || s.type === 'boolean';
+
+function control(path: string, labelText: string, input: HTMLElement, hint?: string): HTMLElement {
+  const id = uid();
+  input.id = id;
+  input.dataset['path'] = path;
+  const hintEl = hint ? h('small', { class: 'hint', id: `${id}-hint` }, hint) : null;
+  if (hintEl) input.setAttribute('aria-describedby', hintEl.id);
+  return h('div', { class: 'field', 'data-field': path }, h('label', { for: id }, labelText), input, hintEl, h('div', { class: 'field-error', 'aria-live': 'polite' }));
+}
+
+/** Builds the form part for one schema node, pre-filled with `value` (or the schema default). */
+export function build(schema: JsonSchema, value: unknown, path: string, key: string, required: boolean): FormPart {
+  const v = value === undefined ? schema.default : value;
+  const title = label(key);
+  const hint = schema.description;
+
+  if (schema.type === 'object' && schema.properties) return buildObject(schema, v, path, key, required);
+  if (schema.type === 'object' && typeof schema.additionalProperties === 'object' && isPrimitive(schema.additionalProperties)) {
+    // A map such as skills: "billing=4, german=5"
+    const input = h('input', { type: 'text', value: Object.entries((v ?? {}) as Record<string, unknown>).map(([k, x]) => `${k}=${String(x)}`).join(', ') });
+    const numeric = schema.additionalProperties.type === 'integer' || schema.additionalProperties.type === 'number';
+    return {
+      el: control(path, title, input, `${hint ? `${hint}; ` : ''}write name=value, separated by commas`),
+      read: () => {
+        const text = input.value.trim();
+        if (text === '') return required || schema.default !== undefined ? {} : undefined;
+        return Object.fromEntries(text.split(',').map((p) => p.trim()).filter(Boolean).map((p) => {
+          const [k, x = ''] = p.split('=').map((s) => s.trim());
+          return [k, numeric && x !== '' && !Number.isNaN(Number(x)) ? Number(x) : x];
+        }));
+      },
+    };
+  }
+  if (schema.type === 'array' && schema.items) {
+    const items = schema.items;
+    if (items.type === 'string' && items.enum) {
+      const chosen = new Set((v ?? []) as string[]);
+      const boxes = items.enum.map((opt) => {
+        const cb = h('input', { type: 'checkbox', value: String(opt), checked: chosen.has(String(opt)) });
+        return { cb, el: h('label', { class: 'check' }, cb, ` ${String(opt)}`) };
+      });
+      const fs = h('fieldset', { class: 'checks', 'data-field': path }, h('legend', {}, title), boxes.map((b) => b.el), hint ? h('small', { class: 'hint' }, hint) : null, h('div', { class: 'field-error', 'aria-live': 'polite' }));
+      return { el: fs, read: () => boxes.filter((b) => b.cb.checked).map((b) => b.cb.value) };
+    }
+    const stringish = items.type === 'string' || (items.anyOf ?? []).some((a) => a.type === 'string');
+    const simple = ((v ?? []) as unknown[]).every((x) => typeof x === 'string' || typeof x === 'number');
+    if (stringish && simple) {
+      const input = h('input', { type: 'text', value: ((v ?? []) as unknown[]).join(', ') });
+      return {
+        el: control(path, title, input, `${hint ? `${hint}; ` : ''}separate entries with commas`),
+        read: () => {
+          const parts = input.value.split(',').map((s) => s.trim()).filter(Boolean);
+          return parts.length === 0 && !required && schema.default === undefined ? undefined : parts;
+        },
+      };
+    }
+    if (items.type === 'object' && items.properties) return buildList(schema, items, v, path, title, hint);
+  }
+  if (schema.type === 'boolean') {
+    const input = h('input', { type: 'checkbox', checked: v === true });
+    input.dataset['path'] = path;
+    return { el: h('div', { class: 'field field-check', 'data-field': path }, h('label', {}, input, ` ${title}`), hint ? h('small', { class: 'hint' }, hint) : null, h('div', { class: 'field-error' })), read: () => input.checked };
+  }
+  if (schema.type === 'string' && schema.enum) {
+    const select = h('select', {}, !required && schema.default === undefined ? h('option', { value: '' }, '—') : null, schema.enum.map((o) => h('option', { value: String(o), selected: String(o) === String(v ?? '') }, String(o))));
+    return { el: control(path, title, select, hint), read: () => (select.value === '' ? undefined : select.value) };
+  }
+  if (schema.type === 'integer' || schema.type === 'number') {
+    const input = h('input', { type: 'number', value: v === undefined || v === null ? '' : String(v), min: schema.minimum, max: schema.maximum, step: schema.type === 'integer' ? 1 : 'any' });
+    return { el: control(path, title, input, hint), read: () => (input.value === '' ? undefined : Number(input.value)) };
+  }
+  if (schema.type === 'string') {
+    const secret = /password/.test(key);
+    const input = h('input', { type: secret ? 'password' : 'text', value: typeof v === 'string' ? v : '', autocomplete: secret ? 'new-password' : 'off', maxlength: schema.maxLength });
+    return { el: control(path, title, input, hint), read: () => (input.value === '' && !required ? undefined : input.value) };
+  }
+  if ((schema.anyOf ?? []).every(isPrimitive) && schema.anyOf) {
+    // e.g. a DSCP value: a name or a number
+    const input = h('input', { type: 'text', value: v === undefined ? '' : String(v) });
+    return { el: control(path, title, input, hint), read: () => (input.value === '' ? undefined : /^[0-9]+$/.test(input.value) ? Number(input.value) : input.value) };
+  }
+  // Anything richer (IVR nodes, lists of unions): edited as JSON, still validated by the box.
+  const area = h('textarea', { rows: 6, class: 'json', spellcheck: 'false' }, v === undefined ? '' : JSON.stringify(v, null, 2));
+  return {
+    el: control(path, `${title} (JSON)`, area, hint),
+    read: () => {
+      if (area.value.trim() === '') return undefined;
+      try {
+        return JSON.parse(area.value) as unknown;
+      } catch {
+        return area.value;
+      }
+    },
+  };
+}
+
+function buildObject(schema: JsonSchema, v: unknown, path: string, key: string, required: boolean): FormPart {
+  const obj = (v ?? {}) as Record<string, unknown>;
+  const parts = Object.entries(schema.properties ?? {}).map(([k, s]) => ({ k, part: build(s, obj[k], path === '' ? k : `${path}.${k}`, k, schema.required?.includes(k) ?? false) }));
+  const read = () => {
+    const out: Record<string, unknown> = {};
+    for (const { k, part } of parts) {
+      const x = part.read();
+      if (x !== undefined) out[k] = x;
+    }
+    return out;
+  };
+  if (path === '') return { el: h('div', { class: 'form-fields' }, parts.map((p) => p.part.el)), read };
+  const body = h('div', { class: 'form-fields' }, parts.map((p) => p.part.el));
+  // Optional sections without a default are absent until switched on (e.g. "agent": present = takes queue calls).
+  if (!required && schema.default === undefined) {
+    const on = h('input', { type: 'checkbox', checked: v !== undefined && v !== null, 'data-path': path });
+    const sync = () => (body.hidden = !on.checked);
+    on.addEventListener('change', sync);
+    sync();
+    return {
+      el: h('fieldset', { class: 'section', 'data-field': path }, h('legend', {}, h('label', {}, on, ` ${label(key)}`)), schema.description ? h('small', { class: 'hint' }, schema.description) : null, body, h('div', { class: 'field-error' })),
+      read: () => (on.checked ? read() : undefined),
+    };
+  }
+  return { el: h('fieldset', { class: 'section', 'data-field': path }, h('legend', {}, label(key)), schema.description ? h('small', { class: 'hint' }, schema.description) : null, body, h('div', { class: 'field-error' })), read };
+}
+
+function buildList(schema: JsonSchema, items: JsonSchema, v: unknown, path: string, title: string, hint?: string): FormPart {
+  const list = h('div', { class: 'repeat' });
+  const rows: { el: HTMLElement; part: FormPart }[] = [];
+  const add = (value: unknown) => {
+    const part = buildObject(items, value, `${path}[${rows.length}]`, `${singular(title)} ${rows.length + 1}`, true);
+    const row = h('div', { class: 'repeat-item' }, part.el);
+    const entry = { el: row, part };
+    row.append(h('button', { type: 'button', class: 'danger small', onclick: () => {
+      rows.splice(rows.indexOf(entry), 1);
+      row.remove();
+    } }, 'Remove'));
+    rows.push(entry);
+    list.append(row);
+  };
+  for (const x of (v ?? []) as unknown[]) add(x);
+  return {
+    el: h('fieldset', { class: 'section', 'data-field': path }, h('legend', {}, title), hint ? h('small', { class: 'hint' }, hint) : null, list, h('button', { type: 'button', class: 'small', onclick: () => add(undefined) }, `Add ${singular(title).toLowerCase()}`), h('div', { class: 'field-error' })),
+    read: () => rows.map((r) => r.part.read()),
+  };
+}
+
+/** Puts the server's field errors next to their fields; those without a field go to the summary. */
+export function showErrors(form: HTMLElement, summary: HTMLElement, errors: { path: string; message: string }[]): void {
+  for (const el of form.querySelectorAll<HTMLElement>('[data-field] > .field-error')) el.textContent = '';
+  for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+  const unplaced: string[] = [];
+  for (const e of errors) {
+    const holder = form.querySelector<HTMLElement>(`[data-field="${CSS.escape(e.path)}"]`);
+    const slot = holder?.querySelector<HTMLElement>(':scope > .field-error');
+    if (holder && slot) {
+      slot.textContent = e.message;
+      holder.querySelector('input,select,textarea')?.setAttribute('aria-invalid', 'true');
+    }
+    unplaced.push(`${e.path}: ${e.message}`);
+  }
+  summary.replaceChildren(...(unplaced.length ? [h('ul', {}, unplaced.map((u) => h('li', {}, u)))] : []));
+  summary.hidden = unplaced.length === 0;
+  if (unplaced.length) summary.focus();
+}
