@@ -219,7 +219,8 @@ export class TransactionLayer {
       txn.ack = buildAck(txn.req, res).toString();
       this.hooks.send(txn.dest, txn.ack);
       txn.state = 'completed';
-      txn.timers.push(this.wheel.schedule(reliable ? 0 : 32000, () => this.terminateClient(txn))); // Timer D
+      // Timer D: RFC 3261 asks for at least 32 s, which is 64*T1 with the default T1
+      txn.timers.push(this.wheel.schedule(reliable ? 0 : t64, () => this.terminateClient(txn)));
     } else if (txn.method === 'INVITE') {
       txn.state = 'accepted';
       txn.timers.push(this.wheel.schedule(t64, () => this.terminateClient(txn))); // Timer M
