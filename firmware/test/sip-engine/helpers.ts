@@ -30,6 +30,30 @@ export async function startTestEngine(t: Ctx, extra: string[] = []): Promise<Tes
   return { engine, sipPort, adminPort, target: `127.0.0.1:${sipPort}` };
 }
 
+export interface LooseReq {
+  get(name: string): string;
+  body: string;
+  on(event: 'response', fn: (res: { status: number }) => void): void;
+}
+export interface LooseRes {
+  send(status: number, opts?: { headers?: Record<string, string>; body?: string }): void;
+}
+export interface LooseDialog {
+  remote: { sdp: string };
+  sip: { localTag: string };
+  request(opts: { method: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number }>;
+  modify(sdp: string): Promise<string>;
+  destroy(): Promise<void>;
+}
+/** The parts of drachtio-srf's API that its bundled typings leave out or mistype. */
+export interface LooseSrf {
+  register(fn: (req: LooseReq, res: LooseRes) => void): void;
+  options(fn: (req: LooseReq, res: LooseRes) => void): void;
+  request(uri: string, opts: Record<string, unknown>, cb: (err: Error | null, req: LooseReq) => void): void;
+  createUAC(uri: string, opts: Record<string, unknown>): Promise<LooseDialog>;
+}
+export const loose = (srf: Srf): LooseSrf => srf as unknown as LooseSrf;
+
 export async function connectApp(t: Ctx, adminPort: number): Promise<Srf> {
   const srf = new Srf();
   srf.connect({ host: '127.0.0.1', port: adminPort, secret: 'cymru' });
