@@ -52,3 +52,10 @@ export interface Leds {
   leds: Record<string, { on: boolean; pattern: string }>;
   degraded: string | null;
 }
+export interface LiveRegistration {
+  extension: string;
+  contact: string;
+  userAgent: string;
+  source: string;
+  expiresAt: string;
+}

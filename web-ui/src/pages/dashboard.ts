@@ -1,6 +1,6 @@
 import { get, subscribe } from '../api.ts';
 import { h, since, table } from '../dom.ts';
-import type { Health, Leds, LiveCall, LiveTrunk } from '../live-types.ts';
+import type { Health, Leds, LiveCall, LiveRegistration, LiveTrunk } from '../live-types.ts';
 
 /** Health, front panel, trunks, active calls and today's counts, live. */
 export function dashboard(main: HTMLElement): () => void {
@@ -9,7 +9,8 @@ export function dashboard(main: HTMLElement): () => void {
   const panel = h('div', { class: 'card' });
   const trunks = h('div', { class: 'card' });
   const calls = h('div', { class: 'card wide' });
-  main.append(counts, h('div', { class: 'cards' }, health, panel, trunks, calls));
+  const phones = h('div', { class: 'card wide', id: 'registrations' });
+  main.append(counts, h('div', { class: 'cards' }, health, panel, trunks, calls, phones));
 
   const tile = (label: string, value: number | string, cls = '') => h('div', { class: `tile ${cls}` }, h('div', { class: 'tile-value' }, String(value)), h('div', { class: 'tile-label' }, label));
   const loadCounts = () =>
@@ -39,14 +40,19 @@ export function dashboard(main: HTMLElement): () => void {
     calls.replaceChildren(h('h2', {}, `Active calls (${c.length})`), table(['Caller', 'Called', 'State', 'Queue', 'Agent', 'Duration'], c.map((x) => [x.callerName ? `${x.callerName} <${x.caller}>` : x.caller, x.callee, x.state, x.queue ?? '', x.extension ?? '', since(x.startedAt)])));
   };
 
+  const renderPhones = (r: LiveRegistration[]) =>
+    phones.replaceChildren(h('h2', {}, `Registered phones (${r.length})`), table(['Extension', 'Phone', 'From', 'Expires'], [...r].sort((a, b) => a.extension.localeCompare(b.extension)).map((x) => [x.extension, x.userAgent || x.contact, x.source, new Date(x.expiresAt).toLocaleTimeString()])));
+
   void get<Record<string, unknown>>('/live').then((l) => {
+    renderPhones((l['registrations'] as LiveRegistration[] | undefined) ?? []);
     renderHealth(l['health'] as Health);
     renderLeds((l['leds'] as Leds | undefined) ?? null);
     renderTrunks((l['trunks'] as LiveTrunk[] | undefined) ?? []);
     renderCalls((l['calls'] as LiveCall[] | undefined) ?? []);
     void loadCounts();
   });
-  const stop = subscribe(['health', 'leds', 'trunks', 'calls'], (t, d) => {
+  const stop = subscribe(['health', 'leds', 'trunks', 'calls', 'registrations'], (t, d) => {
+    if (t === 'registrations') renderPhones(d as LiveRegistration[]);
     if (t === 'health') renderHealth(d as Health);
     if (t === 'leds') renderLeds(d as Leds);
     if (t === 'trunks') renderTrunks(d as LiveTrunk[]);
