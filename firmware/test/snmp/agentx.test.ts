@@ -88,13 +88,13 @@ test('CALLBOX-MIB through snmpd as AgentX master, next to the host MIBs, and aga
   await snmpd.stop();
   snmpd = startSnmpd(t, dir, conf);
   await snmpd.waitFor(/NET-SNMP version/);
-  source.trunkList = [{ ...source.trunkList[0]!, name: 'carrier-a-after-restart' }];
+  source.trunkList = [{ ...source.trunkList[0]!, name: 'Köln-Süd' }];
   await sub.whenRegistered();
   const deadline = performance.now() + 20_000;
   while (sub.counters.registrations < 2 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   assert.equal(sub.counters.registrations, 2);
   const again = await walkAll();
-  assert.match(again, /cbTrunkName\.1 = STRING: carrier-a-after-restart/);
+  assert.match(again, /cbTrunkName\.1 = STRING: Köln-Süd/);
   assert.doesNotMatch(again, /cbTrunkName\.2/);
   assert.match(again, /cbSysBoardModel\.0 = STRING: Test Board/);
   assert.ok(sub.counters.requests > 0);
