@@ -3,6 +3,8 @@
 # file a recipe fetches, pinned sources), the wic layout against RAUC's slots, the systemd units (systemd-analyze
 # verify when present, otherwise a syntax check; plus the hardening the appliance requires) and shell scripts
 # (shellcheck when installed, otherwise sh -n). Usage: scripts/check-yocto-layer.sh [LAYER_DIR]
+# The script matches BitBake's literal ${VAR} references, so single-quoted '${' is intended throughout.
+# shellcheck disable=SC2016
 set -u -o pipefail
 
 layer=${1:-$(cd "$(dirname "$0")/.." && pwd)/yocto-layer/meta-callbox}
@@ -83,9 +85,9 @@ find_local() {
   return 1
 }
 
-recipes=$(find "$layer" -type f -name '*.bb' | sort)
-[ -n "$recipes" ] || fail "no recipes (*.bb) in the layer"
-for r in $recipes; do
+mapfile -t recipes < <(find "$layer" -type f -name '*.bb' | sort)
+[ ${#recipes[@]} -gt 0 ] || fail "no recipes (*.bb) in the layer"
+for r in "${recipes[@]}"; do
   name=$(rel "$r")
   base=$(basename "$r")
   [[ $base =~ ^[a-z0-9][a-z0-9.+-]*(_[A-Za-z0-9.+~-]+)?\.bb$ ]] || fail "$name: file name must be NAME_VERSION.bb or NAME.bb"
@@ -119,7 +121,7 @@ for r in $recipes; do
         [[ $uri == *"branch="* || $uri == *"nobranch=1"* ]] || fail "$name: $uri needs branch= (or nobranch=1)"
         ;;
       http://* | https://*)
-        [ -n "$(statements "$r" | grep -E '^[ \t]*SRC_URI\[([a-z0-9-]+\.)?sha256sum\]')" ] || fail "$name: $uri needs SRC_URI[sha256sum]"
+        statements "$r" | grep -qE '^[ \t]*SRC_URI\[([a-z0-9-]+\.)?sha256sum\]' || fail "$name: $uri needs SRC_URI[sha256sum]"
         ;;
       npm://* | npmsw://*)
         fail "$name: $uri: the npm fetchers are disabled in wrynose; install the prebuilt firmware instead"
@@ -147,7 +149,7 @@ for a in $(find "$layer" -type f -name '*.bbappend' | sort); do
 done
 
 # --- image: read-only, no compilers, its wic layout exists and gets its variables ------------------------------------
-image=$(grep -lE '^[ \t]*inherit[ \t].*\bcore-image\b' $recipes | head -n1)
+image=$(grep -lE '^[ \t]*inherit[ \t].*\bcore-image\b' "${recipes[@]}" | head -n1)
 wks=""
 if [ -z "$image" ]; then
   fail "no image recipe (inherit core-image)"
@@ -204,20 +206,22 @@ elif [ -n "$wks" ]; then
       fail "$name: [$s] device $dev has no partition '--part-name $label' in $(rel "$wks")"
     fi
   done
-  [[ $partnames == *" data "* ]] && grep -qE '^part /data ' "$wks" || fail "$(rel "$wks"): needs a data partition mounted on /data"
-  bundle=$(grep -lE '^[ \t]*inherit[ \t].*\bbundle\b' $recipes | head -n1)
+  if [[ $partnames != *" data "* ]] || ! grep -qE '^part /data ' "$wks"; then
+    fail "$(rel "$wks"): needs a data partition mounted on /data"
+  fi
+  bundle=$(grep -lE '^[ \t]*inherit[ \t].*\bbundle\b' "${recipes[@]}" | head -n1)
   if [ -n "$bundle" ]; then
     want=$(ini system compatible | sed 's/@MACHINE@/${MACHINE}/')
     got=$(get_var "$bundle" RAUC_BUNDLE_COMPATIBLE | xargs)
     [ "$want" = "$got" ] || fail "$(rel "$bundle"): RAUC_BUNDLE_COMPATIBLE '$got' differs from system.conf's '$want'"
   fi
-  ok "$name ($(echo $slots | wc -w) root slots match $(rel "$wks"))"
+  ok "$name ($(wc -w <<<"$slots") root slots match $(rel "$wks"))"
 fi
 
 # --- systemd units -----------------------------------------------------------------------------------------------------
-units=$(find "$layer" -type f \( -name '*.service' -o -name '*.socket' -o -name '*.timer' -o -name '*.mount' \) | sort)
+mapfile -t units < <(find "$layer" -type f \( -name '*.service' -o -name '*.socket' -o -name '*.timer' -o -name '*.mount' \) | sort)
 unitval() { sed -nE "s/^$2=(.*)$/\1/p" "$1" | tr '\n' ' '; }
-for u in $units; do
+for u in "${units[@]}"; do
   name=$(rel "$u")
   bad=$(grep -vnE '^[ \t]*($|#|;|\[(Unit|Service|Install|Socket|Timer|Mount)\]$|[A-Z][A-Za-z0-9]*=)' "$u")
   [ -z "$bad" ] || fail "$name: not unit-file syntax: $bad"
@@ -236,7 +240,7 @@ else
   for u in "$main" "$sip"; do
     name=$(rel "$u")
     user=$(unitval "$u" User | xargs)
-    [ -n "$user" ] && [ "$user" != root ] || fail "$name: must run as a dedicated user (User=), not root"
+    if [ -z "$user" ] || [ "$user" = root ]; then fail "$name: must run as a dedicated user (User=), not root"; fi
     [[ " $(unitval "$u" ReadWritePaths) " == *" /data"* || " $(unitval "$u" ReadWritePaths) " == *" -/data"* ]] || fail "$name: ReadWritePaths must include the data partition"
   done
   caps=$(unitval "$main" CapabilityBoundingSet | tr ' ' '\n' | grep . | sort | xargs)
@@ -247,43 +251,48 @@ else
   [[ " $(unitval "$sip" After) $(unitval "$main" After) " == *" callbox-sip.service "* ]] || fail "$(rel "$main"): must be ordered after callbox-sip.service"
 fi
 
-if command -v systemd-analyze >/dev/null 2>&1 && [ -n "$units" ]; then
+if command -v systemd-analyze >/dev/null 2>&1 && [ ${#units[@]} -gt 0 ]; then
   # A throw-away root with the host's stock units (targets), our units, and stand-ins for the programs they start, so
   # verify checks our files and not this machine's installation.
   root=$(mktemp -d)
   trap 'rm -rf "$root"' EXIT
   mkdir -p "$root/usr/lib/systemd/system" "$root/etc/systemd/system"
   for d in /usr/lib/systemd/system /lib/systemd/system; do
-    [ -d "$d" ] && cp -rL "$d/." "$root/usr/lib/systemd/system/" 2>/dev/null
+    if [ -d "$d" ]; then cp -rL "$d/." "$root/usr/lib/systemd/system/" 2>/dev/null; fi
   done
-  for u in $units; do cp "$u" "$root/usr/lib/systemd/system/"; done
-  for exe in $(sed -nE 's/^Exec[A-Za-z]*=[-+!@:]*([^ ]+).*/\1/p' $units | sort -u); do
+  names=()
+  for u in "${units[@]}"; do
+    cp "$u" "$root/usr/lib/systemd/system/"
+    names+=("$(basename "$u")")
+  done
+  while IFS= read -r exe; do
     mkdir -p "$root$(dirname "$exe")"
     printf '#!/bin/sh\n' >"$root$exe"
     chmod 755 "$root$exe"
-  done
-  out=$(cd "$root" && systemd-analyze verify --man=no --root="$root" $(for u in $units; do basename "$u"; done) 2>&1)
+  done < <(sed -nE 's/^Exec[A-Za-z]*=[-+!@:]*([^ ]+).*/\1/p' "${units[@]}" | sort -u)
+  out=$(cd "$root" && systemd-analyze verify --man=no --root="$root" "${names[@]}" 2>&1)
   status=$?
-  problems=$(echo "$out" | grep -E "$(for u in $units; do printf '%s|' "$(basename "$u")"; done | sed 's/|$//')" | grep -vE 'Unit configured to use KillMode=none|is marked world-inaccessible')
+  pattern=$(IFS='|'; echo "${names[*]}")
+  problems=$(echo "$out" | grep -E "$pattern" | grep -vE 'Unit configured to use KillMode=none|is marked world-inaccessible')
   if [ $status -ne 0 ] || [ -n "$problems" ]; then
     fail "systemd-analyze verify: $(echo "${problems:-$out}" | sed "s|$root||g" | tr '\n' ';')"
   else
-    ok "systemd-analyze verify: $(echo $units | wc -w) units"
+    ok "systemd-analyze verify: ${#units[@]} units"
   fi
 else
   note "systemd-analyze not installed: units got the syntax check only"
 fi
 
 # --- shell scripts -----------------------------------------------------------------------------------------------------
-scripts=$(find "$layer" -type f \( -name '*.sh' -o -name '*.bash' \) | sort)
-self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
+mapfile -t scripts < <(find "$layer" -type f \( -name '*.sh' -o -name '*.bash' \) | sort)
+scripts+=("$(cd "$(dirname "$0")" && pwd)/$(basename "$0")")
 if command -v shellcheck >/dev/null 2>&1; then
-  for s in $scripts "$self"; do
+  for s in "${scripts[@]}"; do
     if out=$(shellcheck -x "$s" 2>&1); then ok "shellcheck $(rel "$s")"; else fail "shellcheck $(rel "$s"): $out"; fi
   done
 else
   note "shellcheck not installed: shell scripts got sh -n only"
-  for s in $scripts "$self"; do
+  for s in "${scripts[@]}"; do
     if out=$(bash -n "$s" 2>&1); then ok "bash -n $(rel "$s")"; else fail "bash -n $(rel "$s"): $out"; fi
   done
 fi

@@ -43,6 +43,7 @@ test('a broken layer fails with one line per problem, naming the file', async (t
   edit(at('recipes-callbox/callbox/files/callbox.service'), 'CapabilityBoundingSet=CAP_NET_BIND_SERVICE CAP_NET_ADMIN', 'CapabilityBoundingSet=CAP_NET_BIND_SERVICE CAP_NET_ADMIN CAP_SYS_ADMIN');
   edit(at('recipes-callbox/callbox/files/callbox-sip.service'), 'ProtectSystem=strict', 'ProtectSystem=stric');
   edit(at('recipes-core/bundles/callbox-bundle.bb'), /^LICENSE = "MIT"\n/m, '');
+  writeFileSync(at('recipes-callbox/callbox/files/first-boot.sh'), '#!/bin/sh\nif then fi\n');
 
   const { code, out } = await check(t, dir);
   assert.equal(code, 1, out);
@@ -56,6 +57,7 @@ test('a broken layer fails with one line per problem, naming the file', async (t
     /FAIL recipes-callbox\/callbox\/files\/callbox\.service: CapabilityBoundingSet must be CAP_NET_BIND_SERVICE CAP_NET_ADMIN only/,
     /FAIL recipes-callbox\/callbox\/files\/callbox-sip\.service: ProtectSystem=strict is required/,
     /FAIL recipes-core\/bundles\/callbox-bundle\.bb: LICENSE is not set/,
+    /FAIL (shellcheck|bash -n) recipes-callbox\/callbox\/files\/first-boot\.sh/,
   ];
   for (const re of expected) assert.match(out, re);
   assert.match(out, /check-yocto-layer: \d+ problem\(s\) in /);
