@@ -98,7 +98,12 @@ export const boardConfigSchema = z
     watchdog: z
       .object({
         device: z.union([z.string().startsWith('/dev/'), z.literal('simulated')]),
-        timeoutS: z.number().int().min(1).max(600),
+        timeoutS: z
+          .number()
+          .int()
+          .min(1)
+          .max(600)
+          .describe('the timeout the kernel driver runs with (its default, module parameter or device tree); the firmware pets at a third of it'),
       })
       .strict()
       .nullable(),
