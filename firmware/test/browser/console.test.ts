@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import { parse } from 'yaml';
 import { getSnmpConfig } from '../../src/config/repositories/snmp.ts';
 import { exportSiteFile } from '../../src/config/site-export.ts';
+import type { GpioSnapshot } from '../../src/platform/gpio.ts';
 import { ADMIN_FIRST_PASSWORD, GOOD_PASSWORD, startHarness, type Harness } from '../web/harness.ts';
 import { buildUi, openBrowser, shot } from './browser.ts';
 
@@ -25,13 +26,27 @@ async function firstLogin(page: Page, h: Harness): Promise<void> {
 }
 
 test('the owner signs in, must change the password, then builds an extension and a queue through the pages', async (t) => {
-  const h = await startHarness(t, { uiDir: buildUi(t) });
+  const panel: GpioSnapshot = {
+    backend: 'simulated',
+    scene: 'healthy',
+    leds: { power: { on: true, pattern: 'solid' }, status: { on: true, pattern: 'solid' }, alarm: { on: false, pattern: 'off' } },
+    button: { pressed: false },
+    degraded: null,
+  };
+  const h = await startHarness(t, { uiDir: buildUi(t), leds: () => structuredClone(panel) });
   const { page } = await openBrowser(t);
   const scriptErrors: string[] = [];
   page.on('pageerror', (e) => scriptErrors.push(e.message));
 
   await firstLogin(page, h);
   await page.getByText('All systems up').waitFor();
+  await page.getByRole('img', { name: 'status lit' }).waitFor();
+  await page.getByRole('img', { name: 'alarm dark' }).waitFor();
+  // The simulated front panel changes: the dashboard follows without a reload.
+  panel.scene = 'fault';
+  panel.leds.alarm = { on: true, pattern: 'blink-fast' };
+  await page.getByRole('img', { name: 'alarm lit' }).waitFor();
+  await page.getByText('Scene: fault (simulated)').waitFor();
   await shot(page, '03-dashboard');
   assert.equal((await h.client().post('/api/v1/auth/login', { username: 'admin', password: ADMIN_FIRST_PASSWORD })).status, 401, 'the first password is gone');
 

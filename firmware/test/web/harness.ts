@@ -5,6 +5,7 @@ import { hashPassword } from '../../src/config/passwords.ts';
 import { upsertUser } from '../../src/config/repositories/users.ts';
 import type { Role } from '../../src/config/site-schema.ts';
 import { createLogger } from '../../src/log.ts';
+import type { GpioSnapshot } from '../../src/platform/gpio.ts';
 import { ComponentHealth } from '../../src/supervisor/component-health.ts';
 import type { LoginPolicy } from '../../src/web/auth/login-limiter.ts';
 import { InMemoryLiveState } from '../../src/web/live-state.ts';
@@ -78,7 +79,7 @@ export class Client {
 
 export async function startHarness(
   t: { after(fn: () => unknown): void },
-  o: { loginPolicy?: LoginPolicy; streams?: EventStreamOptions; uiDir?: string } = {},
+  o: { loginPolicy?: LoginPolicy; streams?: EventStreamOptions; uiDir?: string; leds?: () => GpioSnapshot } = {},
 ): Promise<Harness> {
   const dir = tempDir(t);
   const db = openDatabase(dir);
@@ -86,7 +87,7 @@ export async function startHarness(
   const health = new ComponentHealth();
   health.set('db', 'up', 'test');
   const clock = { now: Date.now() };
-  const live = new InMemoryLiveState({ health });
+  const live = new InMemoryLiveState({ health, ...(o.leds === undefined ? {} : { leds: o.leds, ledPollMs: 100 }) });
   const web = await startWebServer({
     bind: '127.0.0.1',
     port: await freePort(),
@@ -100,6 +101,7 @@ export async function startHarness(
       now: () => clock.now,
       ...(o.loginPolicy === undefined ? {} : { loginPolicy: o.loginPolicy }),
       ...(o.streams === undefined ? {} : { streams: o.streams }),
+      ...(o.leds === undefined ? {} : { leds: o.leds }),
     },
   });
   t.after(async () => {
