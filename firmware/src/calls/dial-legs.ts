@@ -57,6 +57,7 @@ export function dialLegs(env: DialEnv, attempts: readonly DialAttempt[], timeout
     };
 
     for (const a of attempts) {
+      deps.log.debug({ uri: a.uri, proxy: a.proxy }, 'dialling');
       let legId: string | undefined;
       let sent: SrfRequest | undefined;
       const createUac = deps.srf.createUAC.bind(deps.srf) as unknown as (

@@ -27,6 +27,7 @@ export class Phone {
   #buf = '';
   #waiters = new Set<() => void>();
   #dumps = 0;
+  #output: () => string = () => '';
 
   private constructor(dir: string, toneHz: number) {
     this.dir = dir;
@@ -68,6 +69,7 @@ export class Phone {
     );
     writeFileSync(path.join(dir, 'accounts'), '');
     const proc = spawnProcess(t, 'baresip', ['-f', dir]);
+    phone.#output = proc.output;
     const end = Date.now() + 10_000;
     for (;;) {
       try {
@@ -125,7 +127,7 @@ export class Phone {
       };
       const timer = setTimeout(() => {
         this.#waiters.delete(check);
-        reject(new Error(`phone ${this.toneHz} Hz: no ${type} event; saw ${this.events.map((e) => `${e.type}(${e.param ?? ''})`).join(', ')}`));
+        reject(new Error(`phone ${this.toneHz} Hz: no ${type} event; saw ${this.events.map((e) => `${e.type}(${e.param ?? ''})`).join(', ')}\n${this.#output().slice(-3000)}`));
       }, ms);
       this.#waiters.add(check);
       check();
