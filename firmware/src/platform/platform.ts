@@ -21,6 +21,8 @@ export interface PlatformOptions {
   restart: () => void;
   /** Critical services the watchdog requires to be up before it pets. */
   watchdogChecks?: WatchdogCheck[];
+  /** How long after start the services may take to come up before the checks count (default 2 minutes). */
+  watchdogGraceMs?: number;
   detect?: DetectOptions;
   clock?: Clock;
 }
@@ -63,7 +65,7 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
   if (device !== null && board.watchdog !== null) {
     // Three chances per timeout; a tick a whole interval late means the loop is not keeping up.
     const intervalMs = Math.floor((board.watchdog.timeoutS * 1000) / 3);
-    watchdog = new Watchdog({ device, log: o.log, clock, intervalMs, maxLagMs: intervalMs, checks: o.watchdogChecks ?? [] });
+    watchdog = new Watchdog({ device, log: o.log, clock, intervalMs, maxLagMs: intervalMs, checks: o.watchdogChecks ?? [], startupGraceMs: o.watchdogGraceMs ?? 120_000 });
     watchdog.start();
     o.log.info({ device: device.name, timeoutS: board.watchdog.timeoutS }, 'watchdog armed');
   }

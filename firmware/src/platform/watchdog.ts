@@ -77,6 +77,11 @@ export interface WatchdogOptions {
   /** A tick this much later than planned means the event loop is stalling: that tick does not pet. */
   maxLagMs: number;
   checks?: WatchdogCheck[];
+  /**
+   * For this long after start the checks are not required (the event loop still is): the services are still coming
+   * up, and a device that times out in 15 s must not reset the board during every boot.
+   */
+  startupGraceMs?: number;
   clock?: Clock;
 }
 
@@ -92,14 +97,15 @@ export interface WatchdogStatus {
  * supplied check passes. A hung or crawling loop or a dead critical service stops the petting and the board resets.
  */
 export class Watchdog {
-  #opts: Required<Omit<WatchdogOptions, 'checks'>> & { checks: WatchdogCheck[] };
+  #opts: Required<WatchdogOptions>;
+  #startedAt = 0;
   #timer: unknown = null;
   #stopped = false;
   #expected = 0;
   #status: WatchdogStatus = { pets: 0, lastPetAt: null, withheld: null };
 
   constructor(opts: WatchdogOptions) {
-    this.#opts = { clock: systemClock, checks: [], ...opts };
+    this.#opts = { clock: systemClock, checks: [], startupGraceMs: 0, ...opts };
   }
 
   get status(): WatchdogStatus {
@@ -108,6 +114,7 @@ export class Watchdog {
 
   start(): void {
     if (this.#timer !== null || this.#stopped) return;
+    this.#startedAt = this.#opts.clock.now();
     this.#tick(true);
   }
 
@@ -127,7 +134,7 @@ export class Watchdog {
     const lag = first ? 0 : now - this.#expected;
     let withheld: string | null = null;
     if (lag > maxLagMs) withheld = `event loop lag ${lag} ms (limit ${maxLagMs} ms)`;
-    else {
+    else if (now - this.#startedAt >= this.#opts.startupGraceMs) {
       const failing = this.#opts.checks.filter((c) => !safeOk(c)).map((c) => c.name);
       if (failing.length > 0) withheld = `failing: ${failing.join(', ')}`;
     }

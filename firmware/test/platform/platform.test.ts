@@ -24,6 +24,7 @@ test('on the simulated board the panel follows health, a 10 s press resets throu
     resetPlan: () => ({ wipe: [db], recordings: [path.join(dataDir, 'recordings')], requestedBy: 'unused' }),
     restart: () => restarts.push(clock.now()),
     watchdogChecks: [{ name: 'rtpengine', ok: () => rtpengineUp }],
+    watchdogGraceMs: 0,
     detect: { root: dataDir, env: {} },
     clock,
   });

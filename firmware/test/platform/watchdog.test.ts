@@ -65,6 +65,16 @@ test('a failing critical check withholds the pet until it recovers', () => {
   assert.equal(device.pets.length, 4, 'no pet after stop');
 });
 
+test('during the startup grace the checks do not count yet, the event loop still does', () => {
+  const clock = new FakeClock();
+  const device = new SimulatedWatchdogDevice(clock);
+  const dog = new Watchdog({ device, log: quiet, clock, intervalMs: 1000, maxLagMs: 500, startupGraceMs: 2500, checks: [{ name: 'sip-engine', ok: () => false }] });
+  dog.start();
+  clock.advance(5000);
+  assert.deepEqual(device.pets, [0, 1000, 2000]);
+  assert.equal(dog.status.withheld, 'failing: sip-engine');
+});
+
 test('a check that throws counts as failing', () => {
   const clock = new FakeClock();
   const device = new SimulatedWatchdogDevice(clock);
