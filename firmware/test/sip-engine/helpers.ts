@@ -36,7 +36,12 @@ export interface LooseReq {
   on(event: 'response', fn: (res: { status: number }) => void): void;
 }
 export interface LooseRes {
-  send(status: number, opts?: { headers?: Record<string, string>; body?: string }): void;
+  send(
+    status: number,
+    opts?: { headers?: Record<string, string>; body?: string },
+    cb?: (err: unknown, msg: unknown) => void,
+    onAckOrPrack?: (req: LooseReq) => void,
+  ): void;
 }
 export interface LooseDialog {
   remote: { sdp: string };
