@@ -200,4 +200,16 @@ test('the SNMP page changes the stored SNMP configuration; system and agents pag
   await page.getByRole('link', { name: 'Audit log' }).click();
   await page.getByRole('cell', { name: 'snmp.update' }).first().waitFor();
   await shot(page, '13-audit');
+
+  // A tablet in portrait: the same console, narrower navigation.
+  await page.setViewportSize({ width: 820, height: 1180 });
+  await page.getByRole('link', { name: 'Dashboard' }).click();
+  await page.getByText('All systems up').waitFor();
+  await shot(page, '15-tablet-dashboard');
+  await page.getByRole('link', { name: 'Extensions' }).click();
+  await page.getByRole('button', { name: 'New extension' }).click();
+  assert.equal(await page.getByLabel('Skills').isVisible(), false, 'the agent section stays folded until switched on');
+  await page.getByLabel('Agent', { exact: true }).check();
+  assert.equal(await page.getByLabel('Skills').isVisible(), true);
+  await shot(page, '16-tablet-extension');
 });
