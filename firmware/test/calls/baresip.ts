@@ -23,6 +23,7 @@ export class Phone {
   readonly events: PhoneEvent[] = [];
   readonly dir: string;
   readonly toneHz: number;
+  rtpBase = 0;
   #sock!: net.Socket;
   #buf = '';
   #waiters = new Set<() => void>();
@@ -38,6 +39,7 @@ export class Phone {
     const dir = tempDir(t, 'bs-');
     const address = o.address ?? '127.0.0.1';
     const phone = new Phone(dir, o.toneHz);
+    phone.rtpBase = o.rtpBase;
     const wav = path.join(dir, 'tone.wav');
     execFileSync('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', wav, 'synth', '120', 'sine', String(o.toneHz), 'vol', '0.5']);
     let sipPort = await freePort(address);
@@ -107,6 +109,11 @@ export class Phone {
       }
       for (const w of this.#waiters) w();
     }
+  }
+
+  /** A regex alternative of this phone's RTP ports. */
+  rtpPortsPattern(): string {
+    return Array.from({ length: 10 }, (_, i) => this.rtpBase + i).join('|');
   }
 
   command(command: string, params = ''): void {
