@@ -1,9 +1,16 @@
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { parse } from 'yaml';
 import { getSnmpConfig } from '../../src/config/repositories/snmp.ts';
 import { exportSiteFile } from '../../src/config/site-export.ts';
+import { createLogger } from '../../src/log.ts';
+import { engineIdFromFile } from '../../src/snmp/engine-id.ts';
+import { startSnmp } from '../../src/snmp/service.ts';
+import { freePort } from '../helpers/ports.ts';
+import { FakeSource } from '../snmp/fake-source.ts';
+import { tool } from '../snmp/tools.ts';
 import type { GpioSnapshot } from '../../src/platform/gpio.ts';
 import { ADMIN_FIRST_PASSWORD, GOOD_PASSWORD, startHarness, type Harness } from '../web/harness.ts';
 import { buildUi, openBrowser, shot } from './browser.ts';
@@ -187,6 +194,15 @@ test('the SNMP page changes the stored SNMP configuration; system and agents pag
   assert.equal(snmp.location, 'Server room 2, rack B');
   assert.equal(snmp.contact, 'it@example.test');
   assert.deepEqual(snmp.users.map((u) => [u.name, u.auth.protocol, u.priv.protocol]), [['nms', 'sha256', 'aes']]);
+
+  // The SNMP agent started with what the page stored answers the user made there, with the location typed there.
+  const agentPort = await freePort();
+  const agent = await startSnmp({ config: snmp, bind: '127.0.0.1', port: agentPort, engineId: engineIdFromFile(path.join(h.dir, 'snmp-engine-id')).engineId, source: new FakeSource(), log: createLogger('snmp', 'silent') });
+  t.after(() => agent.close());
+  const walk = await tool('snmpwalk', ['-v3', '-l', 'authPriv', '-u', 'nms', '-a', 'SHA-256', '-A', 'auth-pass-123', '-x', 'AES', '-X', 'priv-pass-123', '-r', '1', '-t', '3', `udp:127.0.0.1:${agentPort}`, '1.3.6.1.2.1.1']);
+  // (no MIBs loaded: sysLocation is .1.3.6.1.2.1.1.6.0, sysContact .1.3.6.1.2.1.1.4.0)
+  assert.match(walk.stdout, /\.1\.1\.6\.0 = STRING: "Server room 2, rack B"/);
+  assert.match(walk.stdout, /\.1\.1\.4\.0 = STRING: "it@example\.test"/);
 
   h.live.setAgent({ extension: '1001', name: 'Alice Example', state: 'talking', since: new Date(Date.now() - 95_000).toISOString(), queues: ['500'], registered: true, answeredToday: 12 });
   h.live.setAgent({ extension: '1002', name: 'Bob Builder', state: 'paused', pauseReason: 'lunch', since: new Date(Date.now() - 600_000).toISOString(), queues: ['500'], registered: true, answeredToday: 7 });
