@@ -126,3 +126,16 @@ test('TOTP matches the RFC 6238 test vectors (SHA-1, 8 digits)', () => {
   assert.equal(verifyTotp(secret, totpAt(secret, 59_000), 59_000), 1);
   assert.equal(verifyTotp(secret, totpAt(secret, 59_000), 59_000 + 90_000), null, 'three steps later the code is stale');
 });
+
+test('a session left idle for a shift ends; one in use keeps sliding', async (t) => {
+  const h = await startHarness(t);
+  const c = await settledAdmin(h);
+  for (let i = 0; i < 5; i++) {
+    h.clock.now += 2 * 3600_000;
+    assert.equal((await c.get('/api/v1/auth/me')).status, 200, `still signed in after ${(i + 1) * 2} h of use`);
+  }
+  h.clock.now += 8 * 3600_000 + 1000;
+  const r = await c.get('/api/v1/auth/me');
+  assert.equal(r.status, 401);
+  assert.equal(r.body.error, 'unauthenticated');
+});
