@@ -93,6 +93,12 @@ export function build(schema: JsonSchema, value: unknown, path: string, key: str
     }
     if (items.type === 'object' && items.properties) return buildList(schema, items, v, path, title, hint);
   }
+  if (schema.type === 'boolean' && !required && schema.default === undefined) {
+    // No default in the schema: leaving it out means something (e.g. "must change password" follows from whether
+    // a password is given), so the form offers "default" as well as yes and no.
+    const select = h('select', {}, [['', 'default'], ['true', 'yes'], ['false', 'no']].map(([val, text]) => h('option', { value: val, selected: String(v ?? '') === val }, text)));
+    return { el: control(path, title, select, hint), read: () => (select.value === '' ? undefined : select.value === 'true') };
+  }
   if (schema.type === 'boolean') {
     const input = h('input', { type: 'checkbox', checked: v === true });
     input.dataset['path'] = path;

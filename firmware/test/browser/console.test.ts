@@ -83,6 +83,22 @@ test('the owner signs in, must change the password, then builds an extension and
   await page.getByRole('button', { name: 'Save' }).click();
   await page.getByRole('cell', { name: 'Support' }).waitFor();
 
+  // A supervisor for that queue, who must choose their own password at first sign-in.
+  await page.getByRole('link', { name: 'Users' }).click();
+  await page.getByRole('button', { name: 'New user' }).click();
+  await page.getByLabel('Username').fill('sue');
+  await page.getByLabel('Name', { exact: true }).fill('Sue Supervisor');
+  await page.getByLabel('Role').selectOption('supervisor');
+  await page.getByLabel('Password', { exact: true }).fill('temporary-pass-1');
+  await page.getByLabel('Queues').fill('500');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('cell', { name: 'Sue Supervisor' }).waitFor();
+  await shot(page, '06b-users');
+  const sue = h.client();
+  const sueLogin = await sue.post('/api/v1/auth/login', { username: 'sue', password: 'temporary-pass-1' });
+  assert.equal(sueLogin.body.stage, 'change-password');
+  assert.deepEqual(sueLogin.body.user.queues, ['500']);
+
   const site = parse(exportSiteFile(h.db));
   assert.deepEqual(site.extensions.map((e: { number: string }) => e.number), ['1001']);
   assert.deepEqual(site.extensions[0].agent.skills, { billing: 4, german: 5 });
