@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { snmpConfigSchema } from './snmp-schema.ts';
+
+export { snmpConfigSchema as snmpSchema, type SnmpConfig, type SnmpUser, type TrapReceiver } from './snmp-schema.ts';
 
 /*
  * The site file (DESIGN.md section 4): the whole appliance configuration as one YAML document. The names and
@@ -392,39 +395,6 @@ export const featureCodesSchema = z.strictObject(
   ) as Record<'pickup' | 'agent_login' | 'agent_logout' | 'agent_pause' | 'agent_unpause' | 'dnd_on' | 'dnd_off' | 'forward_always' | 'forward_cancel', z.ZodDefault<z.ZodString>>,
 );
 
-export const snmpUserSchema = z.strictObject({
-  name: nameSchema,
-  auth: z.strictObject({ protocol: z.enum(['sha', 'sha224', 'sha256', 'sha384', 'sha512']), password: secretSchema }),
-  priv: z.strictObject({ protocol: z.enum(['aes', 'aes256b', 'aes256r']), password: secretSchema }),
-});
-
-export const snmpCommunitySchema = z.strictObject({
-  name: z.string().min(1).max(64),
-  networks: z.array(cidrSchema).min(1).describe('source networks allowed to use this read-only community'),
-});
-
-export const trapReceiverSchema = z
-  .strictObject({
-    host: hostSchema,
-    port: portSchema.default(162),
-    version: z.enum(['2c', '3']),
-    user: nameSchema.optional().describe('v3: one of snmp.users'),
-    community: z.string().min(1).max(64).optional().describe('v2c'),
-    inform: z.boolean().default(false),
-  })
-  .refine((r) => r.version !== '3' || r.user !== undefined, { message: 'a v3 receiver needs a user', path: ['user'] })
-  .refine((r) => r.version !== '2c' || r.community !== undefined, { message: 'a v2c receiver needs a community', path: ['community'] });
-
-export const snmpSchema = z.strictObject({
-  mode: z.enum(['standalone', 'agentx']).default('standalone'),
-  location: z.string().max(255).optional(),
-  contact: z.string().max(255).optional(),
-  agentx_socket: z.string().min(1).max(255).optional().describe('agentx: the master agent socket (default /var/agentx/master)'),
-  users: z.array(snmpUserSchema).default([]),
-  communities: z.array(snmpCommunitySchema).default([]).describe('v2c stays off unless listed here'),
-  trap_receivers: z.array(trapReceiverSchema).default([]),
-});
-
 export const ROLES = ['admin', 'supervisor', 'installer', 'agent', 'auditor'] as const;
 
 export const userSchema = z
@@ -457,7 +427,7 @@ export const siteSchema = z.strictObject({
   sbc: sbcSchema.default(sbcSchema.parse({})),
   qos: qosSchema.default(qosSchema.parse({})),
   feature_codes: featureCodesSchema.default(featureCodesSchema.parse({})),
-  snmp: snmpSchema.default(snmpSchema.parse({})),
+  snmp: snmpConfigSchema.default(snmpConfigSchema.parse({})),
   users: z.array(userSchema).default([]).describe('merged: listed users are created or updated, others are kept'),
 });
 
@@ -480,9 +450,6 @@ export type RecordingPolicy = z.infer<typeof recordingSchema>;
 export type SbcPolicy = z.infer<typeof sbcSchema>;
 export type QosPolicy = z.infer<typeof qosSchema>;
 export type FeatureCodes = z.infer<typeof featureCodesSchema>;
-export type SnmpConfig = z.infer<typeof snmpSchema>;
-export type SnmpUser = z.infer<typeof snmpUserSchema>;
-export type TrapReceiver = z.infer<typeof trapReceiverSchema>;
 export type SiteUser = z.infer<typeof userSchema>;
 export type Role = (typeof ROLES)[number];
 

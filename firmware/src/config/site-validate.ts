@@ -38,7 +38,6 @@ export function validateReferences(site: SiteFile): RefError[] {
   unique(site.phones, (p) => p.mac.replace(/[:-]/g, '').toLowerCase(), (i) => ['phones', i, 'mac'], 'phone', (i) => `phones[${i}]`);
   unique(site.pause_reasons, (r) => r.code, (i) => ['pause_reasons', i, 'code'], 'pause reason', (i) => `pause_reasons[${i}]`);
   unique(site.routes.inbound, (r) => r.did, (i) => ['routes', 'inbound', i, 'did'], 'DID', (i) => `routes.inbound[${i}]`);
-  const snmpUsers = unique(site.snmp.users, (u) => u.name, (i) => ['snmp', 'users', i, 'name'], 'SNMP user', (i) => `snmp.users[${i}]`);
   unique(site.snmp.communities, (c) => c.name, (i) => ['snmp', 'communities', i, 'name'], 'community', (i) => `snmp.communities[${i}]`);
   unique(site.users, (u) => u.username, (i) => ['users', i, 'username'], 'user', (i) => `users[${i}]`);
   const codes = Object.entries(site.feature_codes);
@@ -137,10 +136,6 @@ export function validateReferences(site: SiteFile): RefError[] {
 
   site.recording.queues.forEach((n, i) => queueExists(['recording', 'queues', i], n));
   site.recording.extensions.forEach((n, i) => extensionExists(['recording', 'extensions', i], n));
-
-  site.snmp.trap_receivers.forEach((r, i) => {
-    if (r.user !== undefined && !snmpUsers.has(r.user)) err(['snmp', 'trap_receivers', i, 'user'], `SNMP user ${r.user} does not exist (not in snmp.users)`);
-  });
 
   site.users.forEach((u, i) => {
     if (u.extension !== undefined) extensionExists(['users', i, 'extension'], u.extension);

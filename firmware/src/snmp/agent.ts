@@ -2,7 +2,7 @@ import type { Socket as UdpSocket, RemoteInfo } from 'node:dgram';
 import { once } from 'node:events';
 import snmp, { type Agent } from 'net-snmp';
 import type { Logger } from '../log.ts';
-import type { SnmpConfig } from './config-schema.ts';
+import type { SnmpConfig } from '../config/snmp-schema.ts';
 import type { SnmpDataSource } from './data-source.ts';
 import { normaliseEngineId } from './engine-id.ts';
 import { inNetwork, peekMessage } from './message-peek.ts';

@@ -1,6 +1,6 @@
 import snmp, { type Session, type Varbind } from 'net-snmp';
 import type { Logger } from '../log.ts';
-import type { SnmpConfig, SnmpUser, TrapReceiver } from './config-schema.ts';
+import type { SnmpConfig, SnmpUser, TrapReceiver } from '../config/snmp-schema.ts';
 import { encodeValue, syntaxType } from './mib-view.ts';
 import { NOTIFICATIONS, objectDef, type NotificationName, type ObjectName } from './oids.ts';
 import { usmUser } from './usm.ts';
@@ -161,7 +161,7 @@ export class Notifier {
     let s = this.#sessions.get(r);
     if (s) return s;
     const transport = r.host.includes(':') ? 'udp6' : 'udp4';
-    if (r.version === 3) {
+    if (r.version === '3') {
       const user = this.#users.get(r.user);
       if (!user) throw new Error(`trap receiver ${r.host}: no SNMPv3 user ${r.user}`);
       s = snmp.createV3Session(r.host, usmUser(user), { version: snmp.Version3, port: r.port, trapPort: r.port, engineID: this.#engineId, transport, retries: 2, timeout: 3000 });

@@ -1,7 +1,7 @@
 import type { Logger } from '../log.ts';
 import { startSnmpAgent, type SnmpAgentCounters } from './agent.ts';
 import { watchConditions, type Thresholds } from './conditions.ts';
-import type { SnmpConfig } from './config-schema.ts';
+import type { SnmpConfig } from '../config/snmp-schema.ts';
 import type { SnmpDataSource } from './data-source.ts';
 import type { Notification, RateLimit } from './notifier.ts';
 import type { NotificationName } from './oids.ts';

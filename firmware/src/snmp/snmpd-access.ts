@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import type { SnmpConfig } from './config-schema.ts';
+import type { SnmpConfig } from '../config/snmp-schema.ts';
 
 /**
  * In AgentX mode snmpd checks credentials, so the users and communities of the site file are rendered into

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import snmp, { type Subagent } from 'net-snmp';
 import type { Logger } from '../log.ts';
-import type { SnmpConfig } from './config-schema.ts';
+import type { SnmpConfig } from '../config/snmp-schema.ts';
 import type { SnmpDataSource } from './data-source.ts';
 import { normaliseEngineId } from './engine-id.ts';
 import { MibView, installFastGetNext, mibProviders } from './mib-view.ts';

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import snmp from 'net-snmp';
-import type { SnmpConfig } from './config-schema.ts';
+import type { SnmpConfig } from '../config/snmp-schema.ts';
 import type { SnmpDataSource } from './data-source.ts';
 import type { ExtraScalar } from './mib-view.ts';
 import { CALLBOX_APPLIANCE_OID, SNMPV2_SYSTEM } from './oids.ts';

@@ -1,5 +1,5 @@
 import snmp, { type User } from 'net-snmp';
-import type { SnmpUser } from './config-schema.ts';
+import type { SnmpUser } from '../config/snmp-schema.ts';
 
 /** A configured SNMPv3 user as net-snmp's USM wants it: always authPriv. */
 export function usmUser(u: SnmpUser): User {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
 import { test } from 'node:test';
 import { startSnmpAgent, type SnmpAgent } from '../../src/snmp/agent.ts';
-import { parseSnmpConfig } from '../../src/snmp/config-schema.ts';
+import { parseSnmpConfig } from '../../src/config/snmp-schema.ts';
 import { generateEngineId } from '../../src/snmp/engine-id.ts';
 import { freePort } from '../helpers/ports.ts';
 import { FakeSource } from './fake-source.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { parseSnmpConfig } from '../../src/snmp/config-schema.ts';
+import { parseSnmpConfig } from '../../src/config/snmp-schema.ts';
 import { generateEngineId } from '../../src/snmp/engine-id.ts';
 import { renderSnmpdAccess } from '../../src/snmp/snmpd-access.ts';
 import { startSnmpSubagent } from '../../src/snmp/subagent.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startSnmpAgent } from '../../src/snmp/agent.ts';
-import { parseSnmpConfig } from '../../src/snmp/config-schema.ts';
+import { parseSnmpConfig } from '../../src/config/snmp-schema.ts';
 import { generateEngineId } from '../../src/snmp/engine-id.ts';
 import { freePort } from '../helpers/ports.ts';
 import { FakeSource, manyTrunks } from './fake-source.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { z } from 'zod';
-import { parseSnmpConfig, snmpConfigSchema } from '../../src/snmp/config-schema.ts';
+import { parseSnmpConfig, snmpConfigSchema } from '../../src/config/snmp-schema.ts';
 import { generateEngineId, normaliseEngineId } from '../../src/snmp/engine-id.ts';
 import { inNetwork, peekMessage } from '../../src/snmp/message-peek.ts';
 import { renderSnmpdAccess } from '../../src/snmp/snmpd-access.ts';
@@ -15,11 +15,11 @@ test('the DESIGN.md example parses, with protocol defaults', () => {
   const c = parseSnmpConfig({
     users: [{ name: 'nms', auth: { password: 'auth-secret-1' }, priv: { password: 'priv-secret-1' } }],
     communities: [],
-    trap_receivers: [{ host: '127.0.0.1', port: 1162, version: 3, user: 'nms' }],
+    trap_receivers: [{ host: '127.0.0.1', port: 1162, version: '3', user: 'nms' }],
   });
   assert.equal(c.users[0]?.auth.protocol, 'sha256');
   assert.equal(c.users[0]?.priv.protocol, 'aes');
-  assert.deepEqual(c.trap_receivers[0], { host: '127.0.0.1', port: 1162, version: 3, user: 'nms', inform: false });
+  assert.deepEqual(c.trap_receivers[0], { host: '127.0.0.1', port: 1162, version: '3', user: 'nms', inform: false });
 });
 
 test('bad input is reported with the path of every problem', () => {
@@ -32,7 +32,7 @@ test('bad input is reported with the path of every problem', () => {
           { name: 'nms', auth: { password: 'auth-secret-1' }, priv: { protocol: 'des', password: 'priv-secret-1' } },
         ],
         communities: [{ name: 'public', networks: [] }, { name: 'ro', networks: ['10.0.0.0/33', 'example.com'] }],
-        trap_receivers: [{ host: '127.0.0.1', version: 3, user: 'nobody' }, { host: '127.0.0.1', version: 1, community: 'x' }],
+        trap_receivers: [{ host: '127.0.0.1', version: '3', user: 'nobody' }, { host: '127.0.0.1', version: 1, community: 'x' }],
       }),
     (err: Error) => {
       for (const needle of [
@@ -51,7 +51,7 @@ test('bad input is reported with the path of every problem', () => {
       return true;
     },
   );
-  assert.throws(() => parseSnmpConfig({ trap_receivers: [{ host: '127.0.0.1', version: 3, user: 'nobody' }] }), /snmp\.trap_receivers\.0\.user: no SNMPv3 user named nobody/);
+  assert.throws(() => parseSnmpConfig({ trap_receivers: [{ host: '127.0.0.1', version: '3', user: 'nobody' }] }), /snmp\.trap_receivers\.0\.user: no SNMPv3 user named nobody/);
   assert.throws(() => parseSnmpConfig({ users: [{ name: 'a', auth: { password: 'auth-secret-1' }, priv: { password: 'priv-secret-1' } }, { name: 'a', auth: { password: 'auth-secret-1' }, priv: { password: 'priv-secret-1' } }] }), /snmp\.users\.1\.name: user a is listed twice/);
 });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseSnmpConfig } from '../../src/snmp/config-schema.ts';
+import { parseSnmpConfig } from '../../src/config/snmp-schema.ts';
 import { Notifier, notificationVarbinds } from '../../src/snmp/notifier.ts';
 import { captureLogger } from './tools.ts';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { HealthSampler } from '../../src/platform/health.ts';
 import { startSnmpAgent } from '../../src/snmp/agent.ts';
-import { parseSnmpConfig } from '../../src/snmp/config-schema.ts';
+import { parseSnmpConfig } from '../../src/config/snmp-schema.ts';
 import { healthDataSource } from '../../src/snmp/health-source.ts';
 import { engineIdFromFile } from '../../src/snmp/engine-id.ts';
 import { startSnmp } from '../../src/snmp/service.ts';
@@ -23,7 +23,7 @@ test('the engine ID survives a restart: v3 traps from the restarted agent still 
   assert.equal(readFileSync(idFile, 'utf8').trim(), first.engineId);
 
   const trapd = await startTrapd(t, { dir, port: await freePort(), engineId: first.engineId, user: V3_USER, community: 'unused' });
-  const config = parseSnmpConfig({ users: [V3_USER], trap_receivers: [{ host: '127.0.0.1', port: trapd.port, version: 3, user: V3_USER.name }] });
+  const config = parseSnmpConfig({ users: [V3_USER], trap_receivers: [{ host: '127.0.0.1', port: trapd.port, version: '3', user: V3_USER.name }] });
   const source = new FakeSource();
   const { log, lines } = captureLogger();
   const port = await freePort();

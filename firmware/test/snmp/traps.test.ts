@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startSnmpAgent } from '../../src/snmp/agent.ts';
 import { watchConditions } from '../../src/snmp/conditions.ts';
-import { parseSnmpConfig } from '../../src/snmp/config-schema.ts';
+import { parseSnmpConfig } from '../../src/config/snmp-schema.ts';
 import { generateEngineId } from '../../src/snmp/engine-id.ts';
 import { freePort } from '../helpers/ports.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -17,7 +17,7 @@ async function setup(t: { after(fn: () => Promise<void> | void): void }, rateLim
   const config = parseSnmpConfig({
     users: [V3_USER],
     trap_receivers: [
-      { host: '127.0.0.1', port: trapd.port, version: 3, user: V3_USER.name },
+      { host: '127.0.0.1', port: trapd.port, version: '3', user: V3_USER.name },
       { host: '127.0.0.1', port: trapd.port, version: '2c', community: 'trapcomm' },
     ],
   });
@@ -136,7 +136,7 @@ test('informs (v3 and v2c) are acknowledged by the receiver', async (t) => {
   const config = parseSnmpConfig({
     users: [V3_USER],
     trap_receivers: [
-      { host: '127.0.0.1', port: trapd.port, version: 3, user: V3_USER.name, inform: true },
+      { host: '127.0.0.1', port: trapd.port, version: '3', user: V3_USER.name, inform: true },
       { host: '127.0.0.1', port: trapd.port, version: '2c', community: 'trapcomm', inform: true },
     ],
   });

@@ -1,8 +1,8 @@
 import type { Database } from 'better-sqlite3';
-import { snmpSchema, type SnmpConfig, type SnmpUser, type TrapReceiver } from '../site-schema.ts';
+import { snmpConfigObject, type SnmpConfig, type SnmpUser, type TrapReceiver } from '../snmp-schema.ts';
 import { readJson } from './json-column.ts';
 
-const settingsSchema = snmpSchema.omit({ users: true, communities: true, trap_receivers: true });
+const settingsSchema = snmpConfigObject.omit({ users: true, communities: true, trap_receivers: true });
 
 interface UserRow {
   name: string;
@@ -32,14 +32,12 @@ export function getSnmpConfig(db: Database): SnmpConfig {
     name: c.name,
     networks: JSON.parse(c.networks) as string[],
   }));
-  const receivers = (db.prepare('SELECT * FROM snmp_trap_receivers ORDER BY position').all() as ReceiverRow[]).map((r) => ({
-    host: r.host,
-    port: r.port,
-    version: r.version,
-    ...(r.user === null ? {} : { user: r.user }),
-    ...(r.community === null ? {} : { community: r.community }),
-    inform: r.inform === 1,
-  }));
+  const receivers = (db.prepare('SELECT * FROM snmp_trap_receivers ORDER BY position').all() as ReceiverRow[]).map(
+    (r): TrapReceiver =>
+      r.version === '3'
+        ? { host: r.host, port: r.port, version: '3', user: r.user ?? '', inform: r.inform === 1 }
+        : { host: r.host, port: r.port, version: '2c', community: r.community ?? '', inform: r.inform === 1 },
+  );
   return { ...readJson(settingsSchema, settings.options, 'SNMP settings'), users, communities, trap_receivers: receivers };
 }
 
@@ -54,5 +52,7 @@ export function replaceSnmpConfig(db: Database, snmp: SnmpConfig): void {
   const insertCommunity = db.prepare('INSERT INTO snmp_communities (name, networks) VALUES (?, ?)');
   for (const c of communities) insertCommunity.run(c.name, JSON.stringify(c.networks));
   const insertReceiver = db.prepare('INSERT INTO snmp_trap_receivers (position, host, port, version, user, community, inform) VALUES (?, ?, ?, ?, ?, ?, ?)');
-  receivers.forEach((r, i) => insertReceiver.run(i, r.host, r.port, r.version, r.user ?? null, r.community ?? null, r.inform ? 1 : 0));
+  receivers.forEach((r, i) =>
+    insertReceiver.run(i, r.host, r.port, r.version, r.version === '3' ? r.user : null, r.version === '2c' ? r.community : null, r.inform ? 1 : 0),
+  );
 }

@@ -2,8 +2,8 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
- * The `snmp:` section of the site file (DESIGN.md section 4). The config store imports this schema into the
- * site schema; the agent takes the parsed value as it is.
+ * The `snmp:` section of the site file (DESIGN.md section 4): one definition for the site file, the store, the
+ * web API and the agent (firmware/src/snmp), so what the file accepts is exactly what the agent can serve.
  */
 
 /**
@@ -55,12 +55,12 @@ const host = z.string().min(1).refine((s) => isIP(s) !== 0 || /^[A-Za-z0-9.-]+$/
 const port = z.number().int().min(1).max(65535);
 
 export const trapReceiverSchema = z.discriminatedUnion('version', [
-  z.strictObject({ host, port: port.default(162), version: z.literal(3), user: name, inform: z.boolean().default(false) }),
+  z.strictObject({ host, port: port.default(162), version: z.literal('3'), user: name, inform: z.boolean().default(false) }),
   z.strictObject({ host, port: port.default(162), version: z.literal('2c'), community: z.string().min(1), inform: z.boolean().default(false) }),
 ]);
 
-export const snmpConfigSchema = z
-  .strictObject({
+/** The section's fields without the cross-checks (the store keeps users, communities and receivers in tables). */
+export const snmpConfigObject = z.strictObject({
     /** standalone: our own UDP agent. agentx: a subagent of the system snmpd, which adds the host MIBs. */
     mode: z.enum(['standalone', 'agentx']).default('standalone'),
     users: z.array(snmpUserSchema).default([]),
@@ -71,15 +71,16 @@ export const snmpConfigSchema = z
     location: z.string().max(255).regex(/^[^\n"\\]*$/, 'must be one line without quotes or backslashes').default(''),
     /** Where snmpd's AgentX master listens (agentx mode): a Unix socket path or HOST:PORT. */
     agentx_socket: z.string().min(1).default('/var/agentx/master'),
-  })
-  .superRefine((cfg, ctx) => {
+});
+
+export const snmpConfigSchema = snmpConfigObject.superRefine((cfg, ctx) => {
     const users = new Set<string>();
     cfg.users.forEach((u, i) => {
       if (users.has(u.name)) ctx.addIssue({ code: 'custom', path: ['users', i, 'name'], message: `user ${u.name} is listed twice` });
       users.add(u.name);
     });
     cfg.trap_receivers.forEach((r, i) => {
-      if (r.version === 3 && !users.has(r.user)) {
+      if (r.version === '3' && !users.has(r.user)) {
         ctx.addIssue({ code: 'custom', path: ['trap_receivers', i, 'user'], message: `no SNMPv3 user named ${r.user} in snmp.users` });
       }
     });
