@@ -56,8 +56,14 @@ export function confirmCallback(s: State, call: CallRec): void {
   cb.confirmed = true;
   delete cb.agent;
   call.phase = 'waiting';
-  const member = agent.memberOf.find((m) => m.queue === call.queue) as MemberRec;
-  offerCall(s, call, member);
+  const member = agent.memberOf.find((m) => m.queue === call.queue);
+  if (member === undefined) {
+    // The agent left the queue (new configuration) while the customer was dialled: any member may answer.
+    delete agent.offer;
+    freeAgent(s, agent);
+  } else {
+    offerCall(s, call, member);
+  }
   // With ring-all or ring-progressively other agents may ring too, as for any live caller.
   wakeCall(s, call);
 }
@@ -98,4 +104,18 @@ function releaseReserved(s: State, call: CallRec): void {
   delete call.callback?.agent;
   delete agent.offer;
   freeAgent(s, agent);
+}
+
+/** The queue of a pending callback was removed from the configuration: the callback is given up. */
+export function dropCallback(s: State, call: CallRec): void {
+  const cb = call.callback;
+  if (cb === undefined) return;
+  if (call.phase === 'callback-dialing') {
+    command(s, { type: 'cancel-callback', callId: call.callId });
+    releaseReserved(s, call);
+  }
+  callEvent(s, call, { type: 'callback-failed', reason: 'error', attempt: cb.attempts, final: true, waitMs: s.now - call.enteredAt });
+  removeEntry(call.queue, call);
+  call.phase = 'gone';
+  s.calls.delete(call.callId);
 }

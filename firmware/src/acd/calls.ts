@@ -83,14 +83,7 @@ function scheduleVisit(s: State, call: CallRec): void {
       if (live()) leaveQueue(s, call, 'overflow', to);
     });
   }
-  const widen = (): void => {
-    if (call.visit !== visit || (call.phase !== 'waiting' && call.phase !== 'callback')) return;
-    wakeCall(s, call);
-    const next = nextWideningAt(call, s.now);
-    if (next !== null) at(s, next, widen);
-  };
-  const firstWidening = nextWideningAt(call, s.now);
-  if (firstWidening !== null) at(s, firstWidening, widen);
+  scheduleWidening(s, call);
   const every = options.announce_every_s;
   if (every !== null) {
     const announce = (): void => {
@@ -115,6 +108,19 @@ function scheduleVisit(s: State, call: CallRec): void {
       if (live() && call.offers.size === 0) command(s, { type: 'announce', callId: call.callId, prompt: 'callback-offer', key: cb.key });
     });
   }
+}
+
+/** Wakes the caller's queue at each widening step, when more agents become eligible. */
+export function scheduleWidening(s: State, call: CallRec): void {
+  const visit = call.visit;
+  const widen = (): void => {
+    if (call.visit !== visit || (call.phase !== 'waiting' && call.phase !== 'callback')) return;
+    wakeCall(s, call);
+    const next = nextWideningAt(call, s.now);
+    if (next !== null) at(s, next, widen);
+  };
+  const first = nextWideningAt(call, s.now);
+  if (first !== null) at(s, first, widen);
 }
 
 /** The caller leaves the queue without an agent. A queue in this engine is entered directly. */

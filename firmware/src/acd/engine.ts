@@ -1,19 +1,17 @@
-import { isAvailable, isStaffed, newAgent } from './agent-state.ts';
+import { isAvailable, isStaffed, moveAgent } from './agent-state.ts';
 import { endWrapUp, login, logout, pause, unpause } from './agents.ts';
 import { callbackFailed, confirmCallback } from './callbacks.ts';
 import { callerHangup, callerKey, enterQueue } from './calls.ts';
+import { applyConfig } from './configure.ts';
 import { estimate } from './estimates.ts';
 import type { Estimate } from './estimates.ts';
 import { complete, connect, failOffer, withdrawOffer } from './offers.ts';
 import { command } from './out.ts';
-import { queueOptionsSchema } from './queue-options-schema.ts';
 import type { QueueOptions, QueueOptionsInput } from './queue-options-schema.ts';
 import { positionOf } from './queue.ts';
 import { dispatch, unserved } from './routing.ts';
-import { SECOND } from './state.ts';
-import type { AgentRec, CallPhase, MemberRec, QueueRec, State } from './state.ts';
+import type { AgentRec, CallPhase, QueueRec, State } from './state.ts';
 import { DeadlineHeap } from './timers.ts';
-import { moveAgent } from './agent-state.ts';
 import type { AcdInput, AcdOutput, AgentState } from './types.ts';
 
 export interface AcdAgentConfig {
@@ -98,25 +96,19 @@ export class Acd {
       commands: [],
       events: [],
     };
-    const s = this.#s;
-    for (const a of config.agents) {
-      if (s.agents.has(a.id)) throw new Error(`agents: duplicate agent ${a.id}`);
-      s.agents.set(a.id, newAgent(a.id, a.skills ?? {}, s.now));
-    }
-    for (const q of config.queues) {
-      if (s.queues.has(q.id)) throw new Error(`queues: duplicate queue ${q.id}`);
-      const options = queueOptionsSchema.parse(q.options ?? {});
-      const queue: QueueRec = { id: q.id, options, members: [], entries: [], rrLast: -1, recent: [], handleMs: options.expected_handle_s * SECOND };
-      q.members.forEach((m, order) => {
-        const agent = s.agents.get(m.agentId);
-        if (agent === undefined) throw new Error(`queues.${q.id}.members.${order}: unknown agent ${m.agentId}`);
-        if (agent.memberOf.some((x) => x.queue === queue)) throw new Error(`queues.${q.id}.members.${order}: agent ${m.agentId} listed twice`);
-        const member: MemberRec = { agent, queue, penalty: m.penalty ?? 0, weight: m.weight ?? 1, order, calls: 0, talkMs: 0 };
-        queue.members.push(member);
-        agent.memberOf.push(member);
-      });
-      s.queues.set(q.id, queue);
-    }
+    applyConfig(this.#s, config);
+  }
+
+  /**
+   * Applies a new configuration at `now` without dropping calls (see `applyConfig`). Throws, changing
+   * nothing, when the configuration is invalid.
+   */
+  reconfigure(config: AcdConfig, now: number): AcdOutput {
+    this.#runDue(now);
+    this.#s.now = Math.max(this.#s.now, now);
+    applyConfig(this.#s, config);
+    dispatch(this.#s);
+    return this.#flush();
   }
 
   /** Applies one input at time `now` (deadlines due by then run first). */

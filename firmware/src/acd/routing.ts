@@ -131,14 +131,18 @@ function routeQueue(s: State, queue: QueueRec, wake: Wake): void {
       const i = fresh.indexOf(m);
       if (i >= 0) fresh.splice(i, 1);
     }
-    const grows = strategy.fanoutGrowsAt?.(ctx);
-    if (grows !== undefined && grows !== null) {
-      const call = chosen;
-      at(s, grows, () => {
-        if (call.phase === 'waiting') wakeCall(s, call);
-      });
-    }
+    scheduleFanout(s, chosen);
   }
+}
+
+/** Ring-progressively rings more agents over time: wake the caller when its fanout grows. */
+export function scheduleFanout(s: State, call: CallRec): void {
+  const strategy = strategies[call.queue.options.strategy];
+  const grows = strategy.fanoutGrowsAt?.({ now: s.now, queue: call.queue, call, rng: s.rng });
+  if (grows === undefined || grows === null) return;
+  at(s, grows, () => {
+    if (call.phase === 'waiting') wakeCall(s, call);
+  });
 }
 
 /** Callers of the queue that wait although an available member could take them (none once routing ran). */

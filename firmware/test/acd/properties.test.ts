@@ -22,7 +22,8 @@ type Action =
   | { kind: 'dtmf'; call: number; key: string }
   | { kind: 'ringing' | 'answer' | 'fail' | 'agent-hangup' | 'login' | 'logout' | 'pause' | 'unpause' | 'wrapup-end'; agent: number; stale: boolean }
   | { kind: 'callback-failed'; call: number }
-  | { kind: 'transfer'; agent: number; queue: number };
+  | { kind: 'transfer'; agent: number; queue: number }
+  | { kind: 'reconfigure' };
 
 const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 4_000 }) }) },
@@ -63,6 +64,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('callback-failed' as const), call: fc.nat(40) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('transfer' as const), agent: fc.nat(AGENTS.length - 1), queue: fc.nat(2) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('reconfigure' as const) }) },
 );
 
 const queueOptions = (plain: boolean): fc.Arbitrary<QueueOptionsInput> =>
@@ -121,7 +123,12 @@ class Run {
   violations: string[] = [];
   checkOrder: boolean;
 
-  constructor(config: AcdConfig, seed: number, checkOrder: boolean) {
+  /** Configurations the run switches between (a live `config apply`). */
+  configs: AcdConfig[];
+
+  constructor(configs: AcdConfig[], seed: number, checkOrder: boolean) {
+    this.configs = configs;
+    const config = configs[0] as AcdConfig;
     let x = seed;
     const rng = (): number => {
       x = (x * 1103515245 + 12345) % 2 ** 31;
@@ -185,7 +192,8 @@ class Run {
       const line = before.get(e.queue) ?? [];
       const idx = line.findIndex((x) => x.callId === e.callId);
       const me = line[idx];
-      if (idx < 0 || me === undefined || me.ringing.length > 0) continue;
+      // Ringing the agent reserved for a confirmed callback is not a new routing decision.
+      if (idx < 0 || me === undefined || me.ringing.length > 0 || me.phase === 'callback-dialing') continue;
       for (const other of line.slice(0, idx)) {
         if (other.priority !== me.priority || other.phase !== 'waiting' || other.ringing.length > 0) continue;
         if (!served.has(other.callId) && !left.has(other.callId)) this.violations.push(`${e.callId} served before ${other.callId} in ${e.queue}`);
@@ -245,6 +253,10 @@ class Run {
         return this.input({ type: 'agent-unpause', agentId });
       case 'wrapup-end':
         return this.input({ type: 'agent-wrapup-end', agentId });
+      case 'reconfigure': {
+        this.configs.push(this.configs.shift() as AcdConfig);
+        return this.#step(() => this.acd.reconfigure(this.configs[0] as AcdConfig, this.now));
+      }
       case 'transfer': {
         const callId = this.acd.agent(agentId).callId;
         return callId === undefined ? undefined : this.input({ type: 'transfer', callId, to: `queue:${QUEUES[a.queue]}` });
@@ -274,8 +286,8 @@ class Run {
 }
 
 function property(plain: boolean, checkOrder: boolean) {
-  return fc.property(setup(plain), fc.integer({ min: 1, max: 2 ** 30 }), fc.nat(AGENTS.length), fc.array(action, { minLength: 10, maxLength: 120 }), (config, seed, startLoggedIn, actions) => {
-    const run = new Run(config, seed, checkOrder);
+  return fc.property(fc.array(setup(plain), { minLength: 2, maxLength: 2 }), fc.integer({ min: 1, max: 2 ** 30 }), fc.nat(AGENTS.length), fc.array(action, { minLength: 10, maxLength: 120 }), (configs, seed, startLoggedIn, actions) => {
+    const run = new Run(configs, seed, checkOrder);
     for (const agentId of AGENTS.slice(0, startLoggedIn)) run.input({ type: 'agent-login', agentId });
     for (const a of actions) run.apply(a);
     // A cooperative phase: customers confirm callbacks, agents answer and finish their calls.
