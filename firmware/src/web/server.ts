@@ -63,7 +63,11 @@ export class WebServerError extends Error {}
 /** Koa's model: a tiny core with the capabilities composed as middleware and routers. */
 export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
   const app = new Koa();
-  app.on('error', (err: Error) => o.log.warn({ err: err.message }, 'http request failed'));
+  app.on('error', (err: NodeJS.ErrnoException) => {
+    // A browser closing a live page or an unfinished download is normal, not worth a warning.
+    if (err.code === 'ERR_STREAM_PREMATURE_CLOSE' || err.code === 'ECONNRESET' || err.code === 'EPIPE') o.log.debug({ err: err.message }, 'client went away');
+    else o.log.warn({ err: err.message }, 'http request failed');
+  });
   const secure = o.tls !== undefined;
   app.use(
     helmet({

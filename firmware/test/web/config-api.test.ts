@@ -76,3 +76,22 @@ test('users: created with a password they must change, never the last admin remo
   assert.equal((await c.del('/api/v1/users/ann')).status, 204);
   assert.equal((await ann.get('/api/v1/auth/me')).status, 401, 'a deleted user is signed out');
 });
+
+test('call records as CSV: quoted, formula-safe, and a supervisor gets only their queues', async (t) => {
+  const h = await startHarness(t);
+  const c = await settledAdmin(h);
+  const ins = h.db.prepare("INSERT INTO cdrs (interaction_id, leg_id, direction, caller, callee, queue, started_at) VALUES (?, ?, 'inbound', ?, ?, ?, '2026-12-01T10:00:00Z')");
+  ins.run('i1', 'l1', '=HYPERLINK("x")', '500', '500');
+  ins.run('i2', 'l2', '+4930111', '501', '501');
+  const r = await c.get('/api/v1/cdrs?format=csv');
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type') ?? '', /^text\/csv/);
+  const lines = String(r.body).trim().split('\r\n');
+  assert.equal(lines.length, 3);
+  assert.match(lines[0]!, /^id,interaction_id,/);
+  assert.ok(lines.some((l) => l.includes(`"'=HYPERLINK(""x"")"`)), lines.join('\n'));
+  assert.ok(lines.some((l) => l.includes('"+4930111"')), 'phone numbers are not mangled');
+  h.addUser('sue', 'supervisor', { queues: ['501'] });
+  const sue = await h.as('sue');
+  assert.deepEqual((await sue.get('/api/v1/cdrs')).body.map((x: { queue: string }) => x.queue), ['501']);
+});

@@ -13,6 +13,8 @@ export interface EntityDef {
   hide?: string[];
   canWrite: boolean;
   canCreate?: boolean;
+  /** Extra per-row actions (e.g. resetting a user's second factor). */
+  actions?: (item: Record<string, unknown>, reload: () => Promise<void>) => (HTMLElement | null)[];
   /** The part of a listed item that the PUT body carries (agents: their `agent` settings). */
   bodyOf?: string;
 }
@@ -43,6 +45,7 @@ export function entityPage(main: HTMLElement, def: EntityDef): void {
               def.columns.map(([, f]) => h('td', {}, f(item))),
               h('td', { class: 'actions' },
                 h('button', { type: 'button', class: 'small', onclick: () => void edit(item), 'aria-label': `${def.canWrite ? 'Edit' : 'View'} ${def.noun} ${String(item[def.key])}` }, def.canWrite ? 'Edit' : 'View'),
+                def.actions?.(item, load) ?? null,
                 def.canWrite && def.canCreate !== false ? h('button', { type: 'button', class: 'small danger', 'aria-label': `Delete ${def.noun} ${String(item[def.key])}`, onclick: () => void remove(item) }, 'Delete') : null,
               )))),
       ),

@@ -12,7 +12,9 @@ export function cdrPage(main: HTMLElement): void {
       (rows) => box.replaceChildren(table(['Started', 'Direction', 'Caller', 'Called', 'Queue', 'Agent', 'Answered', 'Ended', 'Cause'], rows.map((r) => [new Date(r.started_at).toLocaleString(), r.direction, r.caller, r.callee, r.queue ?? '', r.extension ?? '', r.answered_at ? new Date(r.answered_at).toLocaleTimeString() : '—', r.ended_at ? new Date(r.ended_at).toLocaleTimeString() : '—', r.hangup_cause ?? '']))),
       (err: unknown) => notice('error', String(err)),
     );
-  main.append(h('div', { class: 'toolbar' }, h('label', { for: 'cdr-from' }, 'From '), from, h('button', { type: 'button', onclick: () => void load() }, 'Show')), box);
+  const csv = h('a', { class: 'button', href: '/api/v1/cdrs?format=csv&limit=5000', download: '' }, 'Download CSV');
+  from.addEventListener('change', () => (csv.href = `/api/v1/cdrs?format=csv&limit=5000${from.value ? `&from=${from.value}` : ''}`));
+  main.append(h('div', { class: 'toolbar' }, h('label', { for: 'cdr-from' }, 'From '), from, h('button', { type: 'button', onclick: () => void load() }, 'Show'), csv), box);
   void load();
 }
 

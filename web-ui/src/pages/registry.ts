@@ -1,5 +1,6 @@
 import type { AppState } from '../app.ts';
-import type { Me } from '../api.ts';
+import { post, type Me } from '../api.ts';
+import { h, notice } from '../dom.ts';
 import { agentView } from './agent-view.ts';
 import { agentsPage } from './agents.ts';
 import { col, entityPage, settingsPage } from './config.ts';
@@ -41,7 +42,13 @@ export const PAGES: Page[] = [
   { id: 'ivr', title: 'IVR flows', group: 'Configuration', roles: CALLFLOW_R, render: (m, s) => entityPage(m, { path: '/ivr', key: 'name', noun: 'IVR flow', columns: [col('Name', 'name'), col('Start', 'start'), ['Nodes', (i) => Object.keys((i['nodes'] as object | undefined) ?? {}).join(', ')]], canWrite: can(s, ['admin']) }) },
   { id: 'hours', title: 'Hours and holidays', group: 'Configuration', roles: CALLFLOW_R, render: (m, s) => entityPage(m, { path: '/hours', key: 'name', noun: 'hours', columns: [col('Name', 'name'), col('Time zone', 'timezone'), ['Holidays', (i) => String(((i['holidays'] as unknown[] | undefined) ?? []).length)]], canWrite: can(s, ['admin']) }) },
   { id: 'recording', title: 'Recording policy', group: 'Configuration', roles: ['admin', 'supervisor', 'auditor'], render: (m, s) => settingsPage(m, '/recording-policy', 'recording policy', can(s, ['admin'])) },
-  { id: 'users', title: 'Users', group: 'Configuration', roles: ['admin', 'auditor'], render: (m, s) => entityPage(m, { path: '/users', key: 'username', noun: 'user', columns: [col('Username', 'username'), col('Name', 'name'), col('Role', 'role'), col('Extension', 'extension'), col('Queues', 'queues'), ['Second factor', (i) => (i['totp_enabled'] ? 'on' : 'off')]], hide: ['password_hash'], canWrite: can(s, ['admin']) }) },
+  { id: 'users', title: 'Users', group: 'Configuration', roles: ['admin', 'auditor'], render: (m, s) => entityPage(m, { path: '/users', key: 'username', noun: 'user', columns: [col('Username', 'username'), col('Name', 'name'), col('Role', 'role'), col('Extension', 'extension'), col('Queues', 'queues'), ['Second factor', (i) => (i['totp_enabled'] ? 'on' : 'off')]], hide: ['password_hash'], canWrite: can(s, ['admin']), actions: (i, reload) => [
+    can(s, ['admin']) && i['totp_enabled'] ? h('button', { type: 'button', class: 'small', 'aria-label': `Reset second factor of ${String(i['username'])}`, onclick: () => {
+      if (confirm(`Remove the second factor of ${String(i['username'])}? They enrol again at their next sign-in.`)) {
+        void post(`/users/${String(i['username'])}/reset-totp`).then(() => notice('ok', 'Second factor removed'), (err: unknown) => notice('error', String(err))).then(reload);
+      }
+    } }, 'Reset 2FA') : null,
+  ] }) },
 
   { id: 'trunks', title: 'Trunks', group: 'Network', roles: NETWORK_R, render: (m, s) => entityPage(m, { path: '/trunks', key: 'name', noun: 'trunk', columns: [col('Name', 'name'), col('Host', 'host'), col('Port', 'port'), col('Transport', 'transport')], canWrite: can(s, STATIONS_W) }) },
   { id: 'routes', title: 'Routes', group: 'Network', roles: NETWORK_R, render: (m, s) => settingsPage(m, '/routes', 'routes', can(s, STATIONS_W)) },

@@ -15,7 +15,22 @@ const cdrQuery = z.strictObject({
   caller: z.string().max(64).optional(),
   limit: limit(5000, 200),
   before: z.coerce.number().int().min(1).optional(),
+  format: z.enum(['json', 'csv']).default('json'),
 });
+
+const CDR_COLUMNS = ['id', 'interaction_id', 'leg_id', 'direction', 'caller', 'callee', 'trunk', 'extension', 'queue', 'started_at', 'answered_at', 'ended_at', 'disposition', 'hangup_cause'] as const;
+
+/**
+ * RFC 4180: every field quoted, quotes doubled. A field a spreadsheet would run as a formula (=, @, or + and -
+ * not followed by digits only) gets a leading apostrophe; phone numbers such as +4930111 stay as they are.
+ */
+function csv(rows: readonly Record<string, unknown>[]): string {
+  const cell = (v: unknown) => {
+    const text = v === null || v === undefined ? '' : String(v);
+    return `"${(/^[=@]|^[+-](?![0-9]+$)/.test(text) ? `'${text}` : text).replace(/"/g, '""')}"`;
+  };
+  return [CDR_COLUMNS.join(','), ...rows.map((r) => CDR_COLUMNS.map((c) => cell(r[c])).join(','))].join('\r\n') + '\r\n';
+}
 
 const supervised = (caller: Caller) => (caller.user.role === 'supervisor' ? caller.user.queues : undefined);
 
@@ -34,13 +49,13 @@ export function recordRoutes(api: Api, db: Database): void {
   api.add({
     method: 'get',
     path: '/cdrs',
-    summary: "Call detail records, newest first; supervisors see their queues' calls",
+    summary: "Call detail records, newest first; supervisors see their queues' calls; ?format=csv for a spreadsheet",
     tag: 'cdrs',
     access: 'cdrs.read',
     query: cdrQuery,
-    handler: ({ query, caller }) => {
+    handler: ({ ctx, query, caller }) => {
       const queues = supervised(caller);
-      return queryCdrs(db, {
+      const rows = queryCdrs(db, {
         limit: query.limit,
         ...(query.from === undefined ? {} : { from: new Date(query.from).toISOString() }),
         ...(query.to === undefined ? {} : { to: new Date(query.to).toISOString() }),
@@ -49,6 +64,10 @@ export function recordRoutes(api: Api, db: Database): void {
         ...(query.before === undefined ? {} : { beforeId: query.before }),
         ...(queues === undefined ? {} : { queues }),
       });
+      if (query.format === 'json') return rows;
+      ctx.type = 'text/csv';
+      ctx.set('Content-Disposition', `attachment; filename="callbox-cdrs-${new Date().toISOString().slice(0, 10)}.csv"`);
+      return csv(rows as unknown as Record<string, unknown>[]);
     },
   });
 
