@@ -5,6 +5,8 @@ import { openDatabase } from './config/database.ts';
 import { ensureFirstBoot } from './config/first-boot.ts';
 import { applySiteFile } from './config/site-apply.ts';
 import { currentRevision } from './config/revision.ts';
+import { startBoxServices } from './appliance-platform.ts';
+import { completePendingFactoryReset } from './platform/factory-reset.ts';
 import type { Env } from './env.ts';
 import type { Logger } from './log.ts';
 import { NgClient } from './media/ng-client.ts';
@@ -54,6 +56,8 @@ export async function startAppliance(env: Env, log: Logger): Promise<Appliance> 
 
   try {
     prepareDataDir(env.dataDir);
+    // A reset asked for before a restart (or cut short by a power cut) is finished before the data is opened.
+    if (completePendingFactoryReset({ stateDir: env.dataDir, log })) log.warn('factory reset completed: configuration and users are back to first boot');
     const db: Database.Database = openDatabase(env.dataDir);
     stops.push(() => {
       db.close();
@@ -70,8 +74,9 @@ export async function startAppliance(env: Env, log: Logger): Promise<Appliance> 
 
     await startRtpengine(env, log, health, stops);
     await startSipEngine(env, log, health, stops, boot.drachtioSecret);
+    const box = await startBoxServices(env, db, health, log, stops);
 
-    const web = await startConsole({ env, db, health, log, uiDir: assetPath.webUi() });
+    const web = await startConsole({ env, db, health, log, uiDir: assetPath.webUi(), leds: () => box.platform.snapshot() });
     stops.push(() => web.close());
     health.set('web', 'up', web.web.url);
 

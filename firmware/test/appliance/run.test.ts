@@ -61,7 +61,11 @@ test('callbox run reaches a green /health with the example site and real rtpengi
   const res = await fetch(`http://127.0.0.1:${env['CALLBOX_HTTP_PORT']}/health`);
   const body = (await res.json()) as { status: string; components: Record<string, { state: string }> };
   assert.equal(res.status, 200, JSON.stringify(body));
-  for (const c of ['db', 'rtpengine', 'sip-engine', 'web']) assert.equal(body.components[c]?.state, 'up', `${c} is up`);
+  for (const c of ['db', 'rtpengine', 'sip-engine', 'snmp', 'web']) assert.equal(body.components[c]?.state, 'up', `${c} is up`);
+
+  // The example site's SNMPv3 user reads the box over authPriv (SHA-256, AES), as an NMS would.
+  const sysObjectId = execFileSync('snmpget', ['-v3', '-l', 'authPriv', '-u', 'nms', '-a', 'SHA-256', '-A', 'nms-auth-passphrase', '-x', 'AES', '-X', 'nms-priv-passphrase', '-On', '-t', '3', '-r', '1', `udp:127.0.0.1:${env['CALLBOX_SNMP_PORT']}`, '1.3.6.1.2.1.1.2.0']).toString();
+  assert.match(sysObjectId, /^\.1\.3\.6\.1\.2\.1\.1\.2\.0 = OID: \.1\.3\.6\.1\.4\.1\.\d+/);
 
   const children = childrenOf(box.child.pid as number);
   assert.ok(children.length >= 2, `rtpengine and the SIP engine run as children (${children.join(',')})`);

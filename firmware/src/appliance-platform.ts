@@ -1,0 +1,83 @@
+import path from 'node:path';
+import type Database from 'better-sqlite3';
+import { currentRevision } from './config/revision.ts';
+import { getSnmpConfig } from './config/repositories/snmp.ts';
+import type { Env } from './env.ts';
+import type { Logger } from './log.ts';
+import { HealthSampler } from './platform/health.ts';
+import type { HealthSummary } from './platform/led-patterns.ts';
+import { startPlatform, type Platform } from './platform/platform.ts';
+import { engineIdFromFile } from './snmp/engine-id.ts';
+import { healthDataSource } from './snmp/health-source.ts';
+import { startSnmp, type SnmpService } from './snmp/service.ts';
+import type { ComponentHealth, HealthReport } from './supervisor/component-health.ts';
+import { buildInfo } from './version.ts';
+
+type Stops = Array<() => Promise<void> | void>;
+
+/** What a factory reset wipes: configuration, users, keys; recordings only when the owner chose so. */
+export function factoryResetPlan(dataDir: string) {
+  return {
+    wipe: ['callbox.db', 'callbox.db-wal', 'callbox.db-shm', 'tls', 'snmp-engine-id'].map((f) => path.join(dataDir, f)),
+    recordings: [path.join(dataDir, 'recordings')],
+    requestedBy: 'front-panel button',
+  };
+}
+
+/** The LEDs follow the same report as /health. */
+function summary(report: HealthReport): HealthSummary {
+  const down = Object.entries(report.components)
+    .filter(([, c]) => c.state === 'down')
+    .map(([name, c]) => `${name}: ${c.detail}`);
+  if (report.status === 'fault') return { state: 'fault', reasons: down };
+  if (report.status === 'starting') return { state: 'booting', reasons: [] };
+  return { state: 'healthy', reasons: [] };
+}
+
+/**
+ * The box itself: board, front panel and watchdog, the health sampler, and the SNMP agent fed from both. The
+ * watchdog is petted only while rtpengine and the SIP engine are up, so a wedged box reboots itself.
+ */
+export async function startBoxServices(env: Env, db: Database.Database, health: ComponentHealth, log: Logger, stops: Stops): Promise<{ platform: Platform; sampler: HealthSampler; snmp: SnmpService }> {
+  const sampler = new HealthSampler({ disks: [{ path: env.dataDir, mustBeMountPoint: env.CALLBOX_PROFILE === 'appliance' }], log });
+  await sampler.start();
+  stops.push(() => sampler.stop());
+
+  const platform = await startPlatform({
+    log,
+    stateDir: env.dataDir,
+    resetPlan: () => factoryResetPlan(env.dataDir),
+    // The reset itself happens at the next start (completePendingFactoryReset); the service manager restarts us.
+    restart: () => process.kill(process.pid, 'SIGTERM'),
+    watchdogChecks: ['rtpengine', 'sip-engine', 'db'].map((name) => ({ name, ok: () => health.get(name)?.state === 'up' })),
+  });
+  stops.push(() => platform.stop());
+  platform.setHealth(summary(health.report()));
+  const unsubscribe = health.onChange(() => platform.setHealth(summary(health.report())));
+  stops.push(unsubscribe);
+
+  const engine = (name: string) => () => {
+    const s = health.get(name)?.state;
+    return s === 'up' ? 'up' : s === 'down' ? 'down' : 'unknown';
+  };
+  const { engineId, created } = engineIdFromFile(path.join(env.dataDir, 'snmp-engine-id'));
+  const snmp = await startSnmp({
+    config: getSnmpConfig(db),
+    bind: env.CALLBOX_BIND,
+    port: env.CALLBOX_SNMP_PORT,
+    engineId,
+    source: healthDataSource({
+      health: () => sampler.latest(),
+      firmwareVersion: buildInfo().version,
+      boardModel: platform.detected.board.name,
+      configRevision: () => currentRevision(db),
+      rtpengine: engine('rtpengine'),
+      sipEngine: engine('sip-engine'),
+    }),
+    log,
+  });
+  stops.push(() => snmp.close());
+  log.info({ engineId, created, mode: snmp.mode, port: env.CALLBOX_SNMP_PORT }, 'snmp agent up');
+  health.set('snmp', 'up', `${snmp.mode} udp ${env.CALLBOX_BIND}:${env.CALLBOX_SNMP_PORT}, engine id ${engineId}`);
+  return { platform, sampler, snmp };
+}
