@@ -59,6 +59,7 @@ JSON
   cp -r firmware/examples "$dest/share/callbox/firmware/"
   [ -d firmware/schema ] && cp -r firmware/schema "$dest/share/callbox/firmware/"
   [ -d firmware/mibs ] && cp -r firmware/mibs "$dest/share/callbox/firmware/"
+  [ -d firmware/snmpd ] && cp -r firmware/snmpd "$dest/share/callbox/firmware/"
   cp -r web-ui/dist "$dest/share/callbox/web-ui/"
   mkdir -p "$dest/share/callbox/firmware/dist" && cp -r firmware/dist/prompts "$dest/share/callbox/firmware/dist/"
   cp package.json "$dest/share/callbox/"
