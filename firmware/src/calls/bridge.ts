@@ -158,12 +158,18 @@ export class Bridge implements LiveCall {
   }
 }
 
+/** BYE with a Reason; bounded, because a BYE the engine cannot deliver must not hold up the caller. */
 async function destroy(dialog: Dialog, cause: string): Promise<void> {
   await new Promise<void>((resolve) => {
-    try {
-      dialog.destroy({ headers: { Reason: `SIP;cause=200;text="${cause.replace(/"/g, "'")}"` } }, () => resolve());
-    } catch {
+    const timer = setTimeout(resolve, 3000);
+    const done = () => {
+      clearTimeout(timer);
       resolve();
+    };
+    try {
+      dialog.destroy({ headers: { Reason: `SIP;cause=200;text="${cause.replace(/"/g, "'")}"` } }, done);
+    } catch {
+      done();
     }
   });
 }

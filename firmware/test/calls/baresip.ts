@@ -28,6 +28,7 @@ export class Phone {
   #buf = '';
   #waiters = new Set<() => void>();
   #dumps = 0;
+  #responses: string[] = [];
   #output: () => string = () => '';
 
   private constructor(dir: string, toneHz: number) {
@@ -102,8 +103,9 @@ export class Phone {
       const body = this.#buf.slice(colon + 1, colon + 1 + len);
       this.#buf = this.#buf.slice(colon + 2 + len);
       try {
-        const msg = JSON.parse(body) as PhoneEvent & { event?: boolean };
+        const msg = JSON.parse(body) as PhoneEvent & { event?: boolean; response?: boolean; data?: string };
         if (msg.event) this.events.push(msg);
+        else if (msg.response) this.#responses.push(msg.data ?? '');
       } catch {
         // Not JSON: ignore.
       }
@@ -114,6 +116,26 @@ export class Phone {
   /** A regex alternative of this phone's RTP ports. */
   rtpPortsPattern(): string {
     return Array.from({ length: 10 }, (_, i) => this.rtpBase + i).join('|');
+  }
+
+  /** Sends a command and resolves with its response text (audio_debug, callstat, ...). */
+  async request(command: string, params = ''): Promise<string> {
+    const before = this.#responses.length;
+    this.command(command, params);
+    const end = Date.now() + 5000;
+    while (this.#responses.length <= before) {
+      if (Date.now() > end) throw new Error(`no response to ${command}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return this.#responses[before] as string;
+  }
+
+  /** RTP packets received per sender SSRC in the current call (from audio_debug's RTCP members). */
+  async rtpReceived(): Promise<Map<string, number>> {
+    const text = await this.request('audio_debug');
+    const out = new Map<string, number>();
+    for (const m of text.matchAll(/member (0x[0-9a-f]+):[^]*?rcvd=(\d+)/g)) out.set(m[1] as string, Number(m[2]));
+    return out;
   }
 
   command(command: string, params = ''): void {
@@ -141,9 +163,9 @@ export class Phone {
     });
   }
 
-  async register(sipPort: number, user: string, password: string, host = '127.0.0.1'): Promise<void> {
+  async register(sipPort: number, user: string, password: string, o: { answer?: 'auto' | 'manual' } = {}): Promise<void> {
     const since = this.events.length;
-    this.command('uanew', `<sip:${user}@${host}:${sipPort};transport=udp>;auth_pass=${password};regint=600;answermode=auto`);
+    this.command('uanew', `<sip:${user}@127.0.0.1:${sipPort};transport=udp>;auth_pass=${password};regint=600;answermode=${o.answer ?? 'auto'}`);
     const e = await Promise.race([this.waitEvent('REGISTER_OK', 10_000, since), this.waitEvent('REGISTER_FAIL', 10_000, since)]);
     if (e.type !== 'REGISTER_OK') throw new Error(`register ${user} failed: ${e.param}`);
   }

@@ -59,6 +59,9 @@ export interface CallHarness {
 /** rtpengine + SIP engine + the calls app on free loopback ports, with the test site applied. */
 export async function startCallHarness(t: Ctx, opts: { site?: (carrierPort: number) => string; registrar?: { minExpiresS?: number; expiryCheckMs?: number } } = {}): Promise<CallHarness> {
   const log = pino({ level: process.env['CALLS_TEST_LOG'] ?? 'silent' });
+  // after hooks run in the order they were added: the calls app must stop while the engine still runs.
+  let h: CallHarness | undefined;
+  t.after(() => h?.services.stop());
   const rtp = await startTestRtpengine(t);
   const sipPort = await freePort();
   const adminPort = await freePort();
@@ -103,7 +106,7 @@ export async function startCallHarness(t: Ctx, opts: { site?: (carrierPort: numb
       reconcileIntervalMs: 2000,
       registrar: { minExpiresS: 30, ...opts.registrar },
     });
-  const h: CallHarness = {
+  h = {
     db,
     rtp,
     engine,
@@ -111,9 +114,10 @@ export async function startCallHarness(t: Ctx, opts: { site?: (carrierPort: numb
     carrierPort,
     services: await start(),
     restartServices: async () => {
-      await h.services.stop();
-      h.services = await start();
-      return h.services;
+      const self = h as CallHarness;
+      await self.services.stop();
+      self.services = await start();
+      return self.services;
     },
     waitMedia: async (up, ms = 10_000) => {
       const end = Date.now() + ms;
@@ -123,7 +127,6 @@ export async function startCallHarness(t: Ctx, opts: { site?: (carrierPort: numb
       }
     },
   };
-  t.after(() => h.services.stop());
   return h;
 }
 
