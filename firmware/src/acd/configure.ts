@@ -60,7 +60,17 @@ export function applyConfig(s: State, config: AcdConfig): void {
   for (const q of queues) {
     let queue = s.queues.get(q.id);
     if (queue === undefined) {
-      queue = { id: q.id, options: q.options, members: [], entries: [], rrLast: -1, recent: [], handleMs: q.options.expected_handle_s * SECOND };
+      queue = {
+        id: q.id,
+        options: q.options,
+        members: [],
+        entries: [],
+        rrLast: -1,
+        recent: [],
+        handleMs: q.options.expected_handle_s * SECOND,
+        wake: { members: [], calls: new Set() },
+        spareWake: { members: [], calls: new Set() },
+      };
       s.queues.set(q.id, queue);
     }
     queue.options = q.options;

@@ -88,7 +88,7 @@ export class Acd {
       calls: new Map(),
       abandoned: new Map(),
       deadlines: new DeadlineHeap(),
-      dirty: new Map(),
+      dirty: new Set(),
       seq: 0,
       visits: 0,
       rng: deps.rng ?? Math.random,

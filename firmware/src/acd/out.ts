@@ -19,12 +19,8 @@ export function command(s: State, c: AcdCommand): void {
 }
 
 function wakeOf(s: State, queue: QueueRec): Wake {
-  let wake = s.dirty.get(queue);
-  if (wake === undefined) {
-    wake = { members: [], calls: new Set() };
-    s.dirty.set(queue, wake);
-  }
-  return wake;
+  s.dirty.add(queue);
+  return queue.wake;
 }
 
 /** The agent may take a call now: its queues look for a caller it can serve. */

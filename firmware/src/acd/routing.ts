@@ -17,8 +17,16 @@ export function dispatch(s: State): void {
   while (s.dirty.size > 0) {
     const batch = [...s.dirty];
     s.dirty.clear();
-    if (batch.length > 1) batch.sort((a, b) => queueOrder(a[0], b[0]));
-    for (const [queue, wake] of batch) routeQueue(s, queue, wake);
+    if (batch.length > 1) batch.sort(queueOrder);
+    for (const queue of batch) {
+      // Wakes raised while this queue routes go to the fresh buffer and bring it back into `dirty`.
+      const wake = queue.wake;
+      queue.wake = queue.spareWake;
+      queue.spareWake = wake;
+      routeQueue(s, queue, wake);
+      wake.members.length = 0;
+      wake.calls.clear();
+    }
   }
 }
 
@@ -69,19 +77,18 @@ function lowestPenalty(available: readonly MemberRec[], call: CallRec, now: numb
  * The queue was settled before `wake`: a caller can only be servable now if it is one of the woken callers
  * or one of the woken members can serve it. Those are the only ones examined in full.
  */
-function mayBeServable(call: CallRec, wake: Wake, fresh: readonly MemberRec[], now: number): boolean {
+function mayBeServable(call: CallRec, wake: Wake, now: number): boolean {
   if (wake.calls.has(call)) return true;
-  if (fresh.length === 0) return false;
+  if (wake.members.length === 0) return false;
   const req = requirementAt(call, now);
-  for (const m of fresh) if (meets(m, req)) return true;
+  for (const m of wake.members) if (isAvailable(m.agent, now) && meets(m, req)) return true;
   return false;
 }
 
 function routeQueue(s: State, queue: QueueRec, wake: Wake): void {
   const now = s.now;
   if (queue.entries.length === 0) return;
-  const fresh = wake.members.filter((m) => isAvailable(m.agent, now));
-  if (fresh.length === 0 && wake.calls.size === 0) return;
+  if (wake.calls.size === 0 && !wake.members.some((m) => isAvailable(m.agent, now))) return;
   const available: MemberRec[] = [];
   for (const m of queue.members) if (isAvailable(m.agent, now)) available.push(m);
   if (available.length === 0) return;
@@ -97,7 +104,7 @@ function routeQueue(s: State, queue: QueueRec, wake: Wake): void {
     let deferredWant = 0;
     for (const call of queue.entries) {
       const n = wants(call, strategy, ctx);
-      if (n <= 0 || !mayBeServable(call, wake, fresh, now)) continue;
+      if (n <= 0 || !mayBeServable(call, wake, now)) continue;
       const from = eligible(available, call, now);
       if (from.length === 0) continue;
       if (capped && call.priority > 0) {
@@ -128,8 +135,6 @@ function routeQueue(s: State, queue: QueueRec, wake: Wake): void {
       else offerCall(s, chosen, m);
       strategy.offered?.(m, ctx);
       available.splice(available.indexOf(m), 1);
-      const i = fresh.indexOf(m);
-      if (i >= 0) fresh.splice(i, 1);
     }
     scheduleFanout(s, chosen);
   }

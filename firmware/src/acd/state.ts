@@ -53,6 +53,9 @@ export interface QueueRec {
   recent: boolean[];
   /** Measured handle time (talk + wrap-up), smoothed; seeds from `expected_handle_s`. */
   handleMs: number;
+  /** What changed since routing last ran here; swapped with `spareWake` so routing allocates nothing. */
+  wake: Wake;
+  spareWake: Wake;
 }
 
 export type CallPhase = 'waiting' | 'callback' | 'callback-dialing' | 'connected' | 'gone';
@@ -122,8 +125,8 @@ export interface State {
   /** Recently abandoned callers by `queue|number`, for abandoned-resume. */
   abandoned: Map<string, AbandonRec>;
   deadlines: DeadlineHeap;
-  /** Queues where something changed that may allow a new offer, and what changed. */
-  dirty: Map<QueueRec, Wake>;
+  /** Queues where something changed that may allow a new offer (see `QueueRec.wake`). */
+  dirty: Set<QueueRec>;
   seq: number;
   visits: number;
   rng: () => number;
