@@ -116,7 +116,7 @@ export class InMemoryLiveState implements LiveState {
   readonly #leds: (() => GpioSnapshot) | undefined;
   #lastLeds = '';
   readonly #stops: Array<() => void> = [];
-  readonly agents: AgentControl;
+  #control: AgentControl;
 
   constructor(o: { health: ComponentHealth; leds?: () => GpioSnapshot; ledPollMs?: number; now?: () => Date }) {
     this.#health = o.health;
@@ -134,7 +134,16 @@ export class InMemoryLiveState implements LiveState {
       poll.unref();
       this.#stops.push(() => clearInterval(poll));
     }
-    this.agents = this.#memoryAgentControl(now);
+    this.#control = this.#memoryAgentControl(now);
+  }
+
+  get agents(): AgentControl {
+    return this.#control;
+  }
+
+  /** The ACD takes over the console's agent actions (see acd-bridge.ts). */
+  setAgentControl(control: AgentControl): void {
+    this.#control = control;
   }
 
   snapshot(): LiveSnapshot {
