@@ -5,7 +5,7 @@ import { callerHangup, callerKey, enterQueue } from './calls.ts';
 import { applyConfig } from './configure.ts';
 import { estimate } from './estimates.ts';
 import type { Estimate } from './estimates.ts';
-import { complete, connect, failOffer, withdrawOffer } from './offers.ts';
+import { complete, connect, failOffer } from './offers.ts';
 import { command } from './out.ts';
 import type { QueueOptions, QueueOptionsInput } from './queue-options-schema.ts';
 import { positionOf } from './queue.ts';
@@ -151,7 +151,6 @@ export class Acd {
       case 'agent-answered': {
         const a = agent as AgentRec;
         if (call !== undefined && call.phase === 'waiting' && call.offers.has(a)) connect(s, call, a);
-        else if (a.offer?.kind === 'call' && a.offer.call === call && call !== undefined) withdrawOffer(s, call, a);
         // Answered an offer that no longer exists (the caller left, someone else answered): hang up that leg.
         else command(s, { type: 'cancel-offer', callId: input.callId, agentId: a.id });
         break;

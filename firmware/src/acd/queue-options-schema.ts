@@ -143,6 +143,23 @@ export const siteQueueSchema = queueOptionsObject
   .superRefine(refineQueueOptions);
 export type SiteQueue = z.output<typeof siteQueueSchema>;
 
+export interface OptionDoc {
+  name: string;
+  default: unknown;
+  description: string;
+}
+
+/** Every queue option with its default and description, for the README and the web UI's help. */
+export function queueOptionsTable(): OptionDoc[] {
+  const schema = z.toJSONSchema(queueOptionsObject, { io: 'input' }) as { properties: Record<string, { default?: unknown; description?: string }> };
+  const defaults = defaultQueueOptions() as Record<string, unknown>;
+  return Object.entries(schema.properties).map(([name, p]) => ({
+    name,
+    default: defaults[name],
+    description: p.description ?? '',
+  }));
+}
+
 export function defaultQueueOptions(): QueueOptions {
   return queueOptionsSchema.parse({});
 }

@@ -61,6 +61,17 @@ export type AcdInput =
   | { type: 'agent-unpause'; agentId: string }
   | { type: 'agent-wrapup-end'; agentId: string };
 
+/**
+ * What the adapter must do, in order:
+ * - offer: ring the agent's phone for this call (show caller and queue), for at most `timeoutS`; report
+ *   `agent-ringing`, then `agent-answered` or `offer-failed`.
+ * - cancel-offer: stop ringing that agent for that call; if its leg was answered anyway, hang that leg up.
+ * - bridge: connect the caller with the agent who answered.
+ * - announce: play the position / wait estimate, or the callback offer (press `key`).
+ * - route: take the caller out of the queue to the destination (for `callback`: confirm and hang up).
+ * - dial-callback: call the customer back; after they press `confirmKey` send it as `dtmf`, otherwise
+ *   report `callback-failed`. cancel-callback: stop that attempt.
+ */
 export type AcdCommand =
   | {
       type: 'offer';

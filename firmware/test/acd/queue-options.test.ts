@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { Acd, acdConfigFromSite, defaultQueueOptions, queueOptionsSchema, siteQueueSchema } from '../../src/acd/index.ts';
+import { Acd, acdConfigFromSite, defaultQueueOptions, queueOptionsSchema, queueOptionsTable, siteQueueSchema } from '../../src/acd/index.ts';
 
 test('an empty options object gets the documented defaults', () => {
   const o = defaultQueueOptions();
@@ -21,6 +21,13 @@ test('an empty options object gets the documented defaults', () => {
   const schema = z.toJSONSchema(queueOptionsSchema, { io: 'input' }) as { properties: Record<string, { description?: string }> };
   const undocumented = Object.entries(schema.properties).filter(([k, v]) => v.description === undefined && !k.endsWith('_to')).map(([k]) => k);
   assert.deepEqual(undocumented, []);
+  const table = queueOptionsTable();
+  assert.deepEqual(table.find((r) => r.name === 'ring_timeout_s'), {
+    name: 'ring_timeout_s',
+    default: 15,
+    description: 'an offer that is not answered in this time goes to the next agent',
+  });
+  assert.equal(table.length, Object.keys(o).length);
 });
 
 test('invalid options are reported with their paths', () => {
