@@ -19,6 +19,7 @@ export interface BridgeLeg {
  */
 export class Bridge implements LiveCall {
   readonly mediaCallId: string;
+  readonly connected = true;
   readonly media: CallMedia;
   readonly interactionId: string;
   readonly #deps: CallDeps;

@@ -1,6 +1,8 @@
 /** A call the app is responsible for: set-up or connected, with its media in rtpengine under mediaCallId. */
 export interface LiveCall {
   mediaCallId: string;
+  /** True once both parties talk through rtpengine (so its media must exist there). */
+  readonly connected: boolean;
   /** Ends every leg (BYE or CANCEL or final response), deletes the media and completes the CDRs. */
   end(cause: string): Promise<void>;
 }
@@ -25,8 +27,8 @@ export class LiveCalls {
     return new Set([...this.#calls].map((c) => c.mediaCallId));
   }
 
-  find(pred: (c: LiveCall) => boolean): LiveCall | undefined {
-    return [...this.#calls].find(pred);
+  connectedCalls(): LiveCall[] {
+    return [...this.#calls].filter((c) => c.connected);
   }
 
   async endAll(cause: string): Promise<void> {

@@ -77,16 +77,27 @@ export async function startCallServices(o: CallServicesOptions): Promise<CallSer
     }
   });
 
+  /**
+   * Both directions of "rtpengine and the dialogs disagree": media no live call owns is deleted (a crash of the
+   * app left it), and connected calls whose media rtpengine no longer has (it restarted between two health
+   * checks) are ended, since they are silent.
+   */
   const reconcile = async () => {
     if (!o.mediaUp()) return 0;
+    // Only calls connected before the list was taken can be judged by it.
+    const connectedBefore = live.connectedCalls();
+    const inEngine = new Set(await listMediaCalls(o.ng));
     let deleted = 0;
-    for (const id of await listMediaCalls(o.ng)) {
+    for (const id of inEngine) {
       // Read the owned set per id: a call may have started since the list was taken.
       if (live.mediaCallIds().has(id)) continue;
       await o.ng.command('delete', { 'call-id': id }).catch(() => undefined);
       deleted++;
     }
     if (deleted > 0) log.warn({ deleted }, 'deleted rtpengine calls that no live call owned');
+    const silent = connectedBefore.filter((c) => !inEngine.has(c.mediaCallId));
+    if (silent.length > 0) log.error({ calls: silent.length }, 'rtpengine lost the media of connected calls: ending them');
+    await Promise.allSettled(silent.map((c) => c.end('media server lost')));
     return deleted;
   };
   const reconcileTimer = setInterval(() => void reconcile().catch((err: Error) => log.warn({ err: err.message }, 'reconcile failed')), o.reconcileIntervalMs ?? 30_000);

@@ -60,8 +60,8 @@ export interface CallHarness {
 export async function startCallHarness(t: Ctx, opts: { site?: (carrierPort: number) => string; registrar?: { minExpiresS?: number; expiryCheckMs?: number } } = {}): Promise<CallHarness> {
   const log = pino({ level: process.env['CALLS_TEST_LOG'] ?? 'silent' });
   // after hooks run in the order they were added: the calls app must stop while the engine still runs.
-  let h: CallHarness | undefined;
-  t.after(() => h?.services.stop());
+  const started: { h?: CallHarness } = {};
+  t.after(() => started.h?.services.stop());
   const rtp = await startTestRtpengine(t);
   const sipPort = await freePort();
   const adminPort = await freePort();
@@ -106,7 +106,7 @@ export async function startCallHarness(t: Ctx, opts: { site?: (carrierPort: numb
       reconcileIntervalMs: 2000,
       registrar: { minExpiresS: 30, ...opts.registrar },
     });
-  h = {
+  const h: CallHarness = {
     db,
     rtp,
     engine,
@@ -114,10 +114,9 @@ export async function startCallHarness(t: Ctx, opts: { site?: (carrierPort: numb
     carrierPort,
     services: await start(),
     restartServices: async () => {
-      const self = h as CallHarness;
-      await self.services.stop();
-      self.services = await start();
-      return self.services;
+      await h.services.stop();
+      h.services = await start();
+      return h.services;
     },
     waitMedia: async (up, ms = 10_000) => {
       const end = Date.now() + ms;
@@ -127,6 +126,7 @@ export async function startCallHarness(t: Ctx, opts: { site?: (carrierPort: numb
       }
     },
   };
+  started.h = h;
   return h;
 }
 

@@ -23,6 +23,7 @@ export const connectCall: InviteStep = async (ctx): Promise<'done'> => {
   let answered = false;
   const setup: LiveCall = {
     mediaCallId: media.callId,
+    connected: false,
     end: async (cause) => {
       abort.abort();
       if (!answered && !res.finalResponseSent) res.send(503, { headers: { 'Retry-After': '30', Reason: `SIP;cause=503;text="${cause}"` } });
