@@ -233,6 +233,21 @@ test('the SNMP page changes the stored SNMP configuration; system and agents pag
   await page.getByRole('cell', { name: 'snmp.update' }).first().waitFor();
   await shot(page, '13-audit');
 
+  // Every page of the navigation opens without a script error or an error message.
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const links = await page.locator('nav a').evaluateAll((as) => as.map((a) => [a.textContent ?? '', a.getAttribute('href') ?? '']));
+  assert.ok(links.length >= 22, `${links.length} pages`);
+  for (const [title, href] of links) {
+    await page.goto(`${h.web.url}/${href}`);
+    await page.getByRole('heading', { name: title, level: 1 }).waitFor();
+    await page.waitForLoadState('networkidle').catch(() => undefined);
+    const shown = await page.locator('.notice-error:visible').allTextContents();
+    assert.deepEqual(shown, [], `${title} shows an error`);
+    if (['Routes', 'IVR flows', 'Hours and holidays'].includes(title)) await shot(page, `20-${href.replace(/\W+/g, '')}`);
+  }
+  assert.deepEqual(errors, []);
+
   // A tablet in portrait: the same console, narrower navigation.
   await page.setViewportSize({ width: 820, height: 1180 });
   await page.getByRole('link', { name: 'Dashboard' }).click();
