@@ -229,6 +229,19 @@ test('the SNMP page changes the stored SNMP configuration; system and agents pag
   await page.getByRole('heading', { name: 'Backup and restore' }).waitFor();
   await page.getByText(/Callbox \d+\.\d+\.\d+/).waitFor();
   await shot(page, '12-system');
+
+  // Backup from the page, a change, then restore from the page: the change is undone.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download backup' }).click()]);
+  const backupFile = path.join(h.dir, 'backup.json');
+  await download.saveAs(backupFile);
+  const admin = await h.as('admin', NEW_PASSWORD);
+  assert.equal((await admin.put('/api/v1/snmp', { ...snmp, location: 'Moved to the basement' })).status, 200);
+  assert.equal(getSnmpConfig(h.db).location, 'Moved to the basement');
+  page.once('dialog', (d) => void d.accept());
+  await page.getByLabel('Backup file').setInputFiles(backupFile);
+  await page.getByRole('button', { name: 'Restore' }).click();
+  await page.getByText(/Backup restored/).waitFor();
+  assert.equal(getSnmpConfig(h.db).location, 'Server room 2, rack B');
   await page.getByRole('link', { name: 'Audit log' }).click();
   await page.getByRole('cell', { name: 'snmp.update' }).first().waitFor();
   await shot(page, '13-audit');
