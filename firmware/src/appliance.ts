@@ -1,4 +1,5 @@
 import { mkdirSync, accessSync, constants as fsConstants, readFileSync } from 'node:fs';
+import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { assetPath } from './assets.ts';
 import { openDatabase } from './config/database.ts';
@@ -6,6 +7,8 @@ import { ensureFirstBoot } from './config/first-boot.ts';
 import { applySiteFile } from './config/site-apply.ts';
 import { currentRevision } from './config/revision.ts';
 import { startBoxServices } from './appliance-platform.ts';
+import { mediaStateFromHealth } from './calls/live-feed.ts';
+import { startCallServices } from './calls/services.ts';
 import { completePendingFactoryReset } from './platform/factory-reset.ts';
 import type { Env } from './env.ts';
 import type { Logger } from './log.ts';
@@ -72,13 +75,25 @@ export async function startAppliance(env: Env, log: Logger): Promise<Appliance> 
       log.info({ revision: result.revision }, 'first boot: example site loaded');
     }
 
-    await startRtpengine(env, log, health, stops);
+    const ng = await startRtpengine(env, log, health, stops);
     await startSipEngine(env, log, health, stops, boot.drachtioSecret);
     const box = await startBoxServices(env, db, health, log, stops);
 
     const web = await startConsole({ env, db, health, log, uiDir: assetPath.webUi(), leds: () => box.platform.snapshot() });
     stops.push(() => web.close());
     health.set('web', 'up', web.web.url);
+
+    // Calls last: they need the SIP engine, rtpengine and the live pages they feed; stopped first.
+    const calls = await startCallServices({
+      db,
+      ng,
+      log: log.child({ svc: 'calls' }),
+      engine: { host: '127.0.0.1', port: env.CALLBOX_DRACHTIO_PORT, secret: boot.drachtioSecret },
+      mohFile: path.join(assetPath.prompts(), 'moh', 'default.wav'),
+      liveState: web.live,
+      ...mediaStateFromHealth(health),
+    });
+    stops.push(() => calls.stop());
 
     return { health, live: web.live, webUrl: web.web.url, firstBootAdminPassword: boot.generatedAdminPassword, stop: stopAll };
   } catch (err) {
@@ -113,6 +128,7 @@ async function startRtpengine(env: Env, log: Logger, health: ComponentHealth, st
   await check();
   const timer = setInterval(() => void check(), 2000);
   stops.push(() => clearInterval(timer));
+  return ng;
 }
 
 async function startSipEngine(env: Env, log: Logger, health: ComponentHealth, stops: Array<() => Promise<void> | void>, secret: string) {

@@ -27,7 +27,7 @@ export interface AuthFailure {
   reason: string;
 }
 
-type Events = { register: [Binding]; unregister: [Binding]; expire: [Binding]; authFailure: [AuthFailure] };
+type Events = { register: [Binding]; refresh: [Binding]; unregister: [Binding]; expire: [Binding]; authFailure: [AuthFailure] };
 
 /**
  * The registrar: digest-authenticated REGISTER, several contacts per extension, expiry bounds, un-REGISTER.
@@ -174,7 +174,7 @@ export class Registrar extends EventEmitter<Events> {
     if (!prev) {
       this.#o.log.info({ extension, contact: c.uri, from: `${b.receivedAddress}:${b.receivedPort}` }, 'registered');
       this.emit('register', b);
-    }
+    } else this.emit('refresh', b);
   }
 
   /** More phones than the extension allows: the oldest registrations give way to the new one. */

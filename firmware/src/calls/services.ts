@@ -12,6 +12,8 @@ import { CdrLog } from './cdr-log.ts';
 import { NonceIssuer } from './digest/nonce.ts';
 import { inviteHandler } from './invite-handler.ts';
 import { LiveCalls } from './live-calls.ts';
+import { feedRegistrations, type RegistrationSink } from './live-feed.ts';
+import { listAllBindings } from '../config/repositories/registrations.ts';
 import { Registrar } from './registrar.ts';
 
 export interface CallServicesOptions {
@@ -27,6 +29,8 @@ export interface CallServicesOptions {
   mediaUp(): boolean;
   onMediaChange(listener: (up: boolean) => void): () => void;
   reconcileIntervalMs?: number;
+  /** The web's live state, fed with registrations. */
+  liveState?: RegistrationSink;
   registrar?: { minExpiresS?: number; maxExpiresS?: number; expiryCheckMs?: number };
 }
 
@@ -52,6 +56,7 @@ export async function startCallServices(o: CallServicesOptions): Promise<CallSer
   const realm = o.realm ?? 'callbox';
   const registrar = new Registrar({ db: o.db, realm, nonces, log, ...o.registrar });
   registrar.startExpiry(o.registrar?.expiryCheckMs);
+  const unfeed = o.liveState ? feedRegistrations(registrar, o.liveState, listAllBindings(o.db, Date.now())) : () => undefined;
   const live = new LiveCalls();
   const trunks = new TrunkRegistry(o.db);
 
@@ -114,6 +119,7 @@ export async function startCallServices(o: CallServicesOptions): Promise<CallSer
       await trunkRegistrations.stop();
       await live.endAll('shutdown');
       registrar.stop();
+      unfeed();
       srf.disconnect();
     },
   };
