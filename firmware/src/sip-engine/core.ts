@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import { bump, newCounters, statusClass, type EngineCounters } from './counters.ts';
 import { DialogStore, type Dialog } from './dialog/dialog.ts';
 import { contactFor, isSelf, resolveDest, rewriteLocalhost, type HostMap } from './outgoing.ts';
-import { buildResponse, newBranch, randomToken, reasonPhrase } from './parser/build.ts';
+import { Proxy } from './proxy.ts';
+import { buildCancel, buildResponse, newBranch, randomToken, reasonPhrase } from './parser/build.ts';
 import { canonicalName } from './parser/header-names.ts';
 import { SipMessage } from './parser/message.ts';
 import { parseMessage, SipParseError } from './parser/parse.ts';
@@ -44,6 +45,7 @@ export class SipCore {
   private log: Logger;
   private transports: Transports;
   private wheel: TimerWheel;
+  private proxy: Proxy;
 
   constructor(opts: CoreOptions, log: Logger, transports: Transports, wheel: TimerWheel) {
     this.opts = opts;
@@ -54,6 +56,16 @@ export class SipCore {
       send: (dest, wire) => this.send(dest, wire),
       retransmitted: () => this.counters.retransmissions++,
       serverGone: () => undefined,
+    });
+    this.proxy = new Proxy({
+      txl: this.txl,
+      wheel,
+      counters: this.counters,
+      hosts: opts.hosts,
+      listen: transports.bound,
+      send: (dest, wire) => this.send(dest, wire),
+      respond: (txn, res) => this.respond(txn, res),
+      pick: (dest) => transports.pick(dest.proto, dest.address),
     });
   }
 
@@ -143,10 +155,10 @@ export class SipCore {
     if (existing) {
       if (req.method !== 'ACK') this.txl.absorb(existing);
       else if (existing.state === 'completed') this.txl.ackServer(existing);
-      else this.onAck(req);
+      else this.onAck(req, src);
       return;
     }
-    if (req.method === 'ACK') return this.onAck(req);
+    if (req.method === 'ACK') return this.onAck(req, src);
     if (req.method === 'CANCEL') return this.onCancel(req, src);
     if (req.toTag) return this.onInDialog(req, src);
     this.onNewRequest(req, src);
@@ -167,9 +179,13 @@ export class SipCore {
     app.send(['sip', 'network', String(Buffer.byteLength(wire)), src.proto, src.address, String(src.port), wireTime(), txnId, dialogId, ...extra, ''], wire);
   }
 
-  private onAck(req: SipMessage): void {
+  private onAck(req: SipMessage, src: Source): void {
     const d = this.dialogs.find(req.callId, req.toTag, req.fromTag);
     const p = d?.pending2xx;
+    if (!d && req.has('route')) {
+      void this.proxy.relayInDialog(req, this.destFor(req, src));
+      return;
+    }
     if (!d || !p) return; // a retransmitted ACK, or one for a dialog we no longer hold
     this.wheel.cancel(p.timer);
     this.wheel.cancel(p.giveUp);
@@ -190,6 +206,7 @@ export class SipCore {
     inv.canceled = true;
     if (!inv.toTag) inv.toTag = randomToken();
     this.respond(inv, buildResponse(inv.req, 487, 'Request Terminated', inv.toTag));
+    this.proxy.cancel(inv);
     const d = inv.dialogId ? this.dialogs.byId.get(inv.dialogId) : undefined;
     if (d && d.state === 'early') this.dialogs.remove(d);
     if (inv.app?.open) this.deliver(inv.app, req, src, inv.id, inv.appAnswered ? inv.dialogId : '');
@@ -198,6 +215,11 @@ export class SipCore {
   private onInDialog(req: SipMessage, src: Source): void {
     const dest = this.destFor(req, src);
     const d = this.dialogs.find(req.callId, req.toTag, req.fromTag);
+    if (!d && req.has('route')) {
+      // maybe a dialog an app proxied with Record-Route: relay it, else it belongs to nobody
+      void this.proxy.relayInDialog(req, dest).then((relayed) => relayed || this.respondStateless(req, dest, 481));
+      return;
+    }
     if (!d || !d.app.open) return this.respondStateless(req, dest, 481);
     const txn = this.txl.createServer(req, dest);
     txn.app = d.app;
@@ -458,13 +480,7 @@ export class SipCore {
   private appCancel(conn: WireConn, msgId: string, txnId: string, appReq: SipMessage): void {
     const inv = this.txl.clientsById.get(txnId);
     if (!inv || inv.method !== 'INVITE' || inv.finalStatus !== 0) return conn.reply(msgId, ['NOK', `unable to cancel unknown transaction id: ${txnId}`]);
-    const m = new SipMessage();
-    m.method = 'CANCEL';
-    m.uri = inv.req.uri;
-    m.add('Via', inv.req.getAll('via')[0]!);
-    m.add('Max-Forwards', '70');
-    for (const h of inv.req.headers) if (h.name === 'from' || h.name === 'to' || h.name === 'call-id' || h.name === 'route') m.headers.push({ ...h });
-    m.add('CSeq', `${inv.req.cseq} CANCEL`);
+    const m = buildCancel(inv.req);
     for (const h of appReq.headers) if (!CANCEL_SAFE_DROP.has(h.name)) m.headers.push(h);
     m.body = '';
     m.refresh();
@@ -584,6 +600,17 @@ export class SipCore {
       pending2xx: undefined,
       lastAck: undefined,
     });
+  }
+
+  /** `proxy` from an app (srf.proxyRequest): only the headers of the attached request are used. */
+  handleAppProxy(conn: WireConn, msgId: string, tokens: string[], text: string): void {
+    let extra: SipMessage;
+    try {
+      extra = parseMessage(text, { bodyMode: 'ignore', relaxed: true });
+    } catch (err) {
+      return conn.reply(msgId, ['NOK', `invalid proxy request: ${(err as Error).message}`]);
+    }
+    this.proxy.start(conn, msgId, tokens, extra);
   }
 
   /** An app connection closed: its routes go; its dialogs answer 481 from now on. */

@@ -48,6 +48,7 @@ export async function startSipEngine(opts: SipEngineOptions, log: Logger = creat
       addRoute: (conn, verb) => c.addRoute(conn, verb),
       removeRoutes: (conn) => c.removeRoutes(conn),
       sip: (conn, id, tokens, sip) => c.handleAppSip(conn, id, tokens, sip),
+      proxy: (conn, id, tokens, sip) => c.handleAppProxy(conn, id, tokens, sip),
       closed: (conn) => c.dropApp(conn),
     },
     log,

@@ -46,3 +46,52 @@ export function buildResponse(req: SipMessage, status: number, reason = reasonPh
   res.via = req.via;
   return res;
 }
+
+/** RFC 3261 section 9.1: a CANCEL for `invite`, in the INVITE's branch. */
+export function buildCancel(invite: SipMessage): SipMessage {
+  const m = new SipMessage();
+  m.method = 'CANCEL';
+  m.uri = invite.uri;
+  m.add('Via', invite.getAll('via')[0]!);
+  m.add('Max-Forwards', '70');
+  for (const h of invite.headers) if (h.name === 'from' || h.name === 'to' || h.name === 'call-id' || h.name === 'route') m.headers.push({ ...h });
+  m.add('CSeq', `${invite.cseq} CANCEL`);
+  m.refresh();
+  return m;
+}
+
+/** A copy of `msg` whose first Via value is gone (a proxy forwarding a response upstream). */
+export function withoutTopVia(msg: SipMessage): SipMessage {
+  const out = copyMessage(msg);
+  const i = out.headers.findIndex((h) => h.name === 'via');
+  if (i >= 0) {
+    const h = out.headers[i]!;
+    const comma = topLevelComma(h.value);
+    if (comma < 0) out.headers.splice(i, 1);
+    else out.headers[i] = { ...h, value: h.value.slice(comma + 1).trim() };
+  }
+  out.refresh();
+  return out;
+}
+
+export function copyMessage(msg: SipMessage): SipMessage {
+  const out = new SipMessage();
+  out.isRequest = msg.isRequest;
+  out.method = msg.method;
+  out.uri = msg.uri;
+  out.status = msg.status;
+  out.reason = msg.reason;
+  out.headers = msg.headers.map((h) => ({ ...h }));
+  out.body = msg.body;
+  out.refresh();
+  return out;
+}
+
+function topLevelComma(value: string): number {
+  let inQuote = false;
+  for (let i = 0; i < value.length; i++) {
+    if (value[i] === '"') inQuote = !inQuote;
+    else if (value[i] === ',' && !inQuote) return i;
+  }
+  return -1;
+}

@@ -10,6 +10,7 @@ export interface WireHandlers {
   addRoute(conn: WireConn, verb: string): void;
   removeRoutes(conn: WireConn): void;
   sip(conn: WireConn, msgId: string, tokens: string[], sip: string): Promise<void>;
+  proxy(conn: WireConn, msgId: string, tokens: string[], sip: string): void;
   closed(conn: WireConn): void;
 }
 
@@ -90,7 +91,8 @@ export class WireServer {
       case 'sip':
         return this.h.sip(conn, id, tokens, body);
       case 'proxy':
-        return conn.reply(id, ['NOK', 'proxying is not supported by this engine']);
+        if (tokens.length < 4) return this.refuse(conn, id, 'malformed proxy message');
+        return this.h.proxy(conn, id, tokens, body);
       default:
         return this.refuse(conn, id, 'Unknown message type');
     }
