@@ -8,6 +8,7 @@ const usage = `usage: callbox <command>
   config apply FILE    validate a site file completely, then apply it in one transaction
   config export        print the configuration in force as a site file
   selftest             check this machine can run Callbox, with a fix for each problem
+  update apply FILE    verify a signed update bundle, then install it into the inactive slot
   version              print the firmware version and git commit`;
 
 // Loaded on demand: the SIP engine process must not carry the apps' modules (Koa, SQLite, SNMP) in its memory.
@@ -16,6 +17,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   'sip-engine': async (a) => (await import('./cli/sip-engine.ts')).sipEngineCommand(a),
   config: async (a) => (await import('./cli/config.ts')).configCommand(a),
   selftest: async () => (await import('./cli/selftest.ts')).selftestCommand(),
+  update: async (a) => (await import('./cli/update.ts')).updateCommand(a),
   version: async () => (await import('./cli/version.ts')).versionCommand(),
 };
 
