@@ -3,6 +3,7 @@
 // scans the agent's queues in order, checks skills/widening/penalties and offers the next caller.
 // Usage: node firmware/bench/acd.bench.ts [out.json]   (bounded: stops after ROUNDS decisions or 45 s)
 import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Acd, isOutcome, STRATEGIES } from '../src/acd/index.ts';
 import type { AcdConfig, AcdInput } from '../src/acd/index.ts';
@@ -164,10 +165,14 @@ const result = {
   decisionP99Us: Number(percentile(sorted, 0.99).toFixed(1)),
   decisionMaxUs: Number((sorted[sorted.length - 1] ?? 0).toFixed(1)),
 
+
   targetP99Us: 100,
   eventsPerSecond: Math.round(events / (elapsedMs / 1000)),
   cpuPerEventUs: Number(((cpu.user + cpu.system) / Math.max(1, events)).toFixed(1)),
   simulatedMinutes: Math.round(now / 60_000),
+  // Wall-clock percentiles include time the OS gives to other processes: read them with the load.
+  loadAverage1m: Number((os.loadavg()[0] ?? 0).toFixed(2)),
+  cpus: os.availableParallelism(),
   events,
   elapsedMs: Math.round(elapsedMs),
 };
@@ -175,10 +180,12 @@ const result = {
 const rows: Array<[string, string]> = [
   ['setup', `${AGENTS} agents, ${QUEUES} queues, ${SKILLS} skills, ${result.waitingCallers} waiting`],
   ['routing decisions', `${n} (${offered} led to an offer)`],
-  ['decision p50', `${result.decisionP50Us} µs`],
-  ['decision p99', `${result.decisionP99Us} µs (target < 100 µs)`],
+  ['decision p50 (wall)', `${result.decisionP50Us} µs`],
+  ['decision p99 (wall)', `${result.decisionP99Us} µs (target < 100 µs)`],
   ['decision max', `${result.decisionMaxUs} µs`],
+
   ['CPU per event (mean)', `${result.cpuPerEventUs} µs (user+system time over the measured loop)`],
+  ['machine load', `${result.loadAverage1m} (1-minute load average) on ${result.cpus} CPUs`],
   ['events sustained', `${result.eventsPerSecond.toLocaleString('en')} /s (${events} events in ${result.elapsedMs} ms, ${result.simulatedMinutes} simulated minutes)`],
 ];
 const width = Math.max(...rows.map(([k]) => k.length));

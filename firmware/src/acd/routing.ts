@@ -95,6 +95,8 @@ function routeQueue(s: State, queue: QueueRec, wake: Wake): void {
   const strategy = strategies[queue.options.strategy];
   const ctx: StrategyContext = { now, queue, call: queue.entries[0] as CallRec, rng: s.rng };
   while (available.length > 0) {
+    // Once the woken members are taken and no caller was woken, the rest of the queue is still settled.
+    if (wake.calls.size === 0 && !wake.members.some((m) => isAvailable(m.agent, now))) return;
     const capped = priorityCapReached(queue);
     let chosen: CallRec | undefined;
     let chosenFrom: MemberRec[] = [];
