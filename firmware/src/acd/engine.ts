@@ -3,7 +3,7 @@ import { endWrapUp, login, logout, pause, unpause } from './agents.ts';
 import { callbackFailed, confirmCallback } from './callbacks.ts';
 import { callerHangup, callerKey, enterQueue } from './calls.ts';
 import { applyConfig } from './configure.ts';
-import { estimate } from './estimates.ts';
+import { estimate, estimateWaitMs } from './estimates.ts';
 import type { Estimate } from './estimates.ts';
 import { complete, connect, failOffer } from './offers.ts';
 import { command } from './out.ts';
@@ -69,6 +69,9 @@ export interface QueueView {
   staffed: number;
   available: number;
   handleMs: number;
+  /** Estimated wait of a caller joining now (null: nobody staffed). */
+  ewtMs: number | null;
+  longestWaitMs: number;
 }
 
 /**
@@ -260,6 +263,8 @@ export class Acd {
       staffed: q.members.filter((m) => isStaffed(m.agent)).length,
       available: q.members.filter((m) => isAvailable(m.agent, now)).length,
       handleMs: q.handleMs,
+      ewtMs: estimateWaitMs(q, null, now),
+      longestWaitMs: q.entries.reduce((max, c) => Math.max(max, now - c.enteredAt), 0),
     };
   }
 

@@ -29,17 +29,22 @@ function freeAt(agent: AgentRec, queue: QueueRec, now: number): number {
 /**
  * Estimated remaining wait of a caller, from the live queue: the callers ahead of it that no agent is
  * ringing for yet are handed, one by one, to whichever staffed member is free first; each call takes the
- * queue's measured handle time. Null when no member is staffed (nobody will answer).
+ * queue's measured handle time. Null when no member is staffed (nobody will answer). With `call` null:
+ * the wait of a caller joining now (the wallboard's expected wait).
  */
-export function estimateWaitMs(queue: QueueRec, call: CallRec, now: number): number | null {
-  const free: number[] = [];
-  for (const m of queue.members) if (isStaffed(m.agent)) free.push(freeAt(m.agent, queue, now));
-  if (free.length === 0) return null;
+export function estimateWaitMs(queue: QueueRec, call: CallRec | null, now: number): number | null {
   let ahead = 0;
   for (const other of queue.entries) {
     if (other === call) break;
     if (other.offers.size === 0 && other.phase !== 'callback-dialing') ahead++;
   }
+  return waitBehind(queue, ahead, now);
+}
+
+function waitBehind(queue: QueueRec, ahead: number, now: number): number | null {
+  const free: number[] = [];
+  for (const m of queue.members) if (isStaffed(m.agent)) free.push(freeAt(m.agent, queue, now));
+  if (free.length === 0) return null;
   free.sort((a, b) => a - b);
   // Each agent serves callers back to back, so agent i is free for its k-th next call at free[i] + k*handle.
   // The caller's start is the (ahead+1)-th smallest of those times.

@@ -31,3 +31,15 @@ test('estimates after measured calls use the measured handle time', () => {
   const e = h.acd.estimate('x3')?.ewtMs ?? 0;
   assert.ok(Math.abs(e - 2 * handle) < 1, `ewt ${e}`);
 });
+
+test('the queue view gives the wallboard the expected wait of a new caller and the longest wait', () => {
+  const h = new Harness(oneQueue(1, { announce_every_s: null, wrapup_s: 0, expected_handle_s: 100 }));
+  assert.equal(h.acd.queue('q').ewtMs, null);
+  h.login('a1');
+  assert.equal(h.acd.queue('q').ewtMs, 0);
+  h.enter('c1', 'q').answer('a1').wait(30).enter('c2', 'q').wait(10);
+  const view = h.acd.queue('q');
+  assert.equal(view.longestWaitMs, 10_000);
+  // a1 has 60 s left on c1, then c2 takes a full handle time.
+  assert.equal(view.ewtMs, 160_000);
+});
