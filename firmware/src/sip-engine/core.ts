@@ -109,6 +109,14 @@ export class SipCore {
     return list[i];
   }
 
+  /** CDR events go to one app (round robin) among those that routed the `cdr:*` verb. */
+  private cdr(kind: 'attempt' | 'start' | 'stop', source: 'network' | 'application', extra: string | undefined, msg: SipMessage | string): void {
+    const verb = `cdr:${kind}`;
+    const app = this.pickApp(verb);
+    if (!app) return;
+    app.send(extra === undefined ? [verb, source, wireTime()] : [verb, source, wireTime(), extra], typeof msg === 'string' ? msg : msg.toString());
+  }
+
   // ---------------------------------------------------------------- network side
 
   onNetwork(data: Buffer, src: Source): void {
@@ -206,6 +214,7 @@ export class SipCore {
     inv.canceled = true;
     if (!inv.toTag) inv.toTag = randomToken();
     this.respond(inv, buildResponse(inv.req, 487, 'Request Terminated', inv.toTag));
+    this.cdr('stop', 'network', 'call-canceled', req);
     this.proxy.cancel(inv);
     const d = inv.dialogId ? this.dialogs.byId.get(inv.dialogId) : undefined;
     if (d && d.state === 'early') this.dialogs.remove(d);
@@ -230,6 +239,7 @@ export class SipCore {
       if (inv) this.wheel.cancel(inv.relTimer);
     }
     if (req.method === 'BYE') {
+      if (d.method === 'INVITE') this.cdr('stop', 'network', 'normal-release', req);
       if (d.pending2xx) {
         this.wheel.cancel(d.pending2xx.timer);
         this.wheel.cancel(d.pending2xx.giveUp);
@@ -254,7 +264,10 @@ export class SipCore {
     if (!app) return this.respondStateless(req, dest, KNOWN.has(req.method) ? 503 : 501);
     const txn = this.txl.createServer(req, dest);
     txn.app = app;
-    if (req.method === 'INVITE') this.respond(txn, buildResponse(req, 100, 'Trying'));
+    if (req.method === 'INVITE') {
+      this.respond(txn, buildResponse(req, 100, 'Trying'));
+      this.cdr('attempt', 'network', undefined, req);
+    }
     txn.timers.push(this.wheel.schedule(this.opts.appAnswerTimeoutMs, () => !txn.appAnswered && this.txl.terminateServer(txn)));
     this.deliver(app, req, src, txn.id, '', [src.localAddress, String(src.localPort)]);
   }
@@ -324,6 +337,8 @@ export class SipCore {
     }
     const wire = this.respond(txn, res);
     txn.appAnswered = true;
+    if (creating && req.method === 'INVITE' && status === 200) this.cdr('start', 'application', 'uas', wire);
+    if (creating && req.method === 'INVITE' && status >= 300) this.cdr('stop', 'application', 'call-rejected', wire);
     if (d && req.method === 'INVITE' && status === 200) this.await2xxAck(d, txn, wire);
     if (reliable) this.retransmitReliable(txn, wire, this.opts.timers.t1, 0);
     conn.reply(msgId, ['OK', 'application', String(Buffer.byteLength(wire)), txn.dest.proto, lp.host, String(lp.port), wireTime(), txn.id, txn.dialogId, '', 'Msg sent:', ''], wire);
@@ -474,6 +489,7 @@ export class SipCore {
     const sent = await this.sendInDialog(d, m, (res, src, retrans) => this.uacResponse(conn, sent?.txn, res, src, retrans, d));
     if (!sent) return conn.reply(msgId, ['NOK', `unable to resolve ${d.remoteTarget}`]);
     if (method === 'ACK') d.lastAck = { wire: sent.wire, dest: sent.dest };
+    if (method === 'BYE' && d.method === 'INVITE') this.cdr('stop', 'application', 'normal-release', sent.wire);
     conn.reply(msgId, ['OK', 'application', String(Buffer.byteLength(sent.wire)), sent.dest.proto, sent.lp.host, String(sent.lp.port), wireTime(), sent.txn?.id ?? '', 'Msg sent:', ''], sent.wire);
   }
 
@@ -523,6 +539,7 @@ export class SipCore {
     m.refresh();
     bump(this.counters.requestsOut, method);
     const txn: ClientTxn = this.txl.sendRequest(m, dest, (res, src, retrans) => this.uacResponse(conn, txn, res, src, retrans, undefined));
+    if (method === 'INVITE') this.cdr('attempt', 'application', undefined, txn.wire);
     conn.reply(msgId, ['OK', 'application', String(Buffer.byteLength(txn.wire)), dest.proto, lp.host, String(lp.port), wireTime(), txn.id, 'Msg sent:', ''], txn.wire);
   }
 
@@ -548,6 +565,8 @@ export class SipCore {
     } else if (req.method === 'INVITE' || req.method === 'SUBSCRIBE') {
       dialogId = `${req.callId};from-tag=${req.fromTag}`;
       this.uacDialog(conn, txn, res, dialogId);
+      if (req.method === 'INVITE' && res.status === 200) this.cdr('start', 'network', 'uac', res);
+      if (req.method === 'INVITE' && res.status >= 300) this.cdr('stop', 'network', res.status === 487 ? 'call-canceled' : 'call-rejected', res);
     }
     if (!conn.open) return;
     const wire = res.toString();
