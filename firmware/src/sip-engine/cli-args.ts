@@ -89,7 +89,7 @@ function positiveInt(flag: string, v: string): number {
   return Number(v);
 }
 
-/** drachtio-server's flags where they make sense, plus `--t1/--t2/--t4` (ms) and `--host name=addr`. */
+/** drachtio-server's flags where they make sense, plus `--t1/--t2/--t4` and `--tcp-idle-ms` (ms) and `--host name=addr`. */
 export function parseSipEngineArgs(argv: string[]): SipEngineOptions {
   const o: SipEngineOptions = structuredClone(DEFAULTS);
   let external: string | undefined;
@@ -142,6 +142,9 @@ export function parseSipEngineArgs(argv: string[]): SipEngineOptions {
         break;
       case '--t4':
         o.timers.t4 = positiveInt(flag, value());
+        break;
+      case '--tcp-idle-ms':
+        o.tcpIdleMs = positiveInt(flag, value());
         break;
       case '--host': {
         const v = value();
