@@ -63,5 +63,7 @@ JSON
   cp -r web-ui/dist "$dest/share/callbox/web-ui/"
   mkdir -p "$dest/share/callbox/firmware/dist" && cp -r firmware/dist/prompts "$dest/share/callbox/firmware/dist/"
   cp package.json "$dest/share/callbox/"
+  # The key that update bundles must be signed with (firmware/src/update/README.md); the release key replaces it.
+  cp firmware/src/update/update-key.pub "$dest/share/callbox/"
   echo "built $dest/bin/callbox ($(du -h "$dest/bin/callbox" | cut -f1))"
 done
