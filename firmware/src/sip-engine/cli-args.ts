@@ -24,6 +24,9 @@ export interface SipEngineOptions {
   /** Names resolved without DNS (`--host name=127.0.0.2`), for tests and closed networks. */
   hosts: Record<string, string>;
   appAnswerTimeoutMs: number;
+  /** PEM files for TLS contacts (drachtio's --tls-key-file / --tls-cert-file). */
+  tlsKeyFile?: string;
+  tlsCertFile?: string;
 }
 
 const DEFAULTS: SipEngineOptions = {
@@ -78,7 +81,7 @@ function parseContact(uri: string): ContactSpec {
     const [k, v] = param.split('=');
     if (k?.toLowerCase() !== 'transport') continue;
     const list = (v ?? '').toLowerCase().split(',').filter(Boolean);
-    for (const t of list) if (t !== 'udp' && t !== 'tcp') throw new Error(`--contact: transport "${t}" is not supported (udp, tcp)`);
+    for (const t of list) if (t !== 'udp' && t !== 'tcp' && t !== 'tls') throw new Error(`--contact: transport "${t}" is not supported (udp, tcp, tls)`);
     protos = list as Proto[];
   }
   return { host: host === 'localhost' ? '127.0.0.1' : host, port, protos };
@@ -143,6 +146,12 @@ export function parseSipEngineArgs(argv: string[]): SipEngineOptions {
       case '--t4':
         o.timers.t4 = positiveInt(flag, value());
         break;
+      case '--tls-key-file':
+        o.tlsKeyFile = value();
+        break;
+      case '--tls-cert-file':
+        o.tlsCertFile = value();
+        break;
       case '--tcp-idle-ms':
         o.tcpIdleMs = positiveInt(flag, value());
         break;
@@ -164,6 +173,9 @@ export function parseSipEngineArgs(argv: string[]): SipEngineOptions {
   if (contactsFromFlags) o.contacts = contactsFromFlags;
   if (o.contacts.length === 0) o.contacts = [{ host: '127.0.0.1', port: 5060, protos: ['udp', 'tcp'] }];
   if (external) for (const c of o.contacts) c.external = external;
+  if (o.contacts.some((c) => c.protos.includes('tls')) && (!o.tlsKeyFile || !o.tlsCertFile)) {
+    throw new Error('--contact with transport=tls needs --tls-key-file and --tls-cert-file');
+  }
   return o;
 }
 

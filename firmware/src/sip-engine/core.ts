@@ -151,7 +151,7 @@ export class SipCore {
   }
 
   private destFor(req: SipMessage, src: Source): Dest {
-    if (src.proto === 'tcp') return { proto: 'tcp', address: src.address, port: src.port, conn: src.conn };
+    if (src.proto !== 'udp') return { proto: src.proto, address: src.address, port: src.port, conn: src.conn };
     const v = req.via!;
     return { proto: 'udp', address: src.address, port: v.params.has('rport') ? src.port : v.port || 5060 };
   }
@@ -251,7 +251,7 @@ export class SipCore {
       const c = parseNameAddr(req.getAll('contact')[0] ?? '');
       if (c) d.remoteTarget = c.uri;
     }
-    if (src.proto === 'tcp') d.dest = dest;
+    if (src.proto !== 'udp') d.dest = dest;
     d.remoteSeq = req.cseq;
     this.deliver(d.app, req, src, txn.id, d.id);
   }
@@ -363,7 +363,7 @@ export class SipCore {
       localContact: res.get('contact') ?? '',
       state: 'early',
       app: conn,
-      dest: txn.dest.proto === 'tcp' ? txn.dest : undefined,
+      dest: txn.dest.proto !== 'udp' ? txn.dest : undefined,
       inviteTxnId: txn.id,
       ackCseq: 0,
       ackStatus: 0,
@@ -612,7 +612,7 @@ export class SipCore {
       localContact: req.get('contact') ?? '',
       state: success ? 'confirmed' : 'early',
       app: conn,
-      dest: txn.dest.proto === 'tcp' ? txn.dest : undefined,
+      dest: txn.dest.proto !== 'udp' ? txn.dest : undefined,
       inviteTxnId: txn.id,
       ackCseq: req.cseq,
       ackStatus: success ? res.status : 0,

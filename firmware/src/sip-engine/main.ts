@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { createLogger } from '../log.ts';
 import type { SipEngineOptions } from './cli-args.ts';
@@ -36,6 +37,7 @@ export async function startSipEngine(opts: SipEngineOptions, log: Logger = creat
       log.debug({ reason, peer: `${src.address}:${src.port}` }, 'SIP stream framing error; connection closed');
     },
     onError: (err) => log.error({ err }, 'SIP transport error'),
+    ...(opts.tlsKeyFile && opts.tlsCertFile ? { tls: { key: readFileSync(opts.tlsKeyFile), cert: readFileSync(opts.tlsCertFile) } } : {}),
   });
   await transports.start();
   const c = new SipCore({ timers: opts.timers, hosts: opts.hosts, appAnswerTimeoutMs: opts.appAnswerTimeoutMs }, log, transports, wheel);

@@ -10,15 +10,15 @@ export type HostMap = Record<string, string>;
 
 /**
  * Where to send a request for `uri` (RFC 3263 reduced to A/AAAA lookups: no NAPTR/SRV). The transport comes from
- * the URI's transport parameter, else UDP; sips means TLS, which this engine reaches over TCP.
+ * the URI's transport parameter, else UDP; sips means TLS.
  */
 export async function resolveDest(uri: string, hosts: HostMap): Promise<Dest | undefined> {
   const bare = uri.includes('<') ? (parseNameAddr(uri)?.uri ?? uri) : uri;
   const u = parseUri(bare.includes(':') ? bare : `sip:${bare}`);
   if (!u || (u.scheme !== 'sip' && u.scheme !== 'sips')) return undefined;
   const t = (u.params.get('transport') ?? '').toLowerCase();
-  const proto: Proto = t === 'tcp' || t === 'tls' || u.scheme === 'sips' ? 'tcp' : 'udp';
-  const port = u.port || 5060;
+  const proto: Proto = t === 'tls' || u.scheme === 'sips' ? 'tls' : t === 'tcp' ? 'tcp' : 'udp';
+  const port = u.port || (proto === 'tls' ? 5061 : 5060);
   let address = hosts[u.host.toLowerCase()] ?? u.host;
   if (!net.isIP(address)) {
     try {
@@ -33,7 +33,7 @@ export async function resolveDest(uri: string, hosts: HostMap): Promise<Dest | u
 /** `<sip:host:port[;transport=tcp]>` for a listen point. */
 export function contactFor(lp: ListenPoint, user = ''): string {
   const host = hostPort(lp.external ?? lp.host, lp.port);
-  return `<sip:${user ? user + '@' : ''}${host}${lp.proto === 'udp' ? '' : ';transport=tcp'}>`;
+  return `<sip:${user ? user + '@' : ''}${host}${lp.proto === 'udp' ? '' : `;transport=${lp.proto}`}>`;
 }
 
 /** Apps write `…@localhost` when they mean "this server": put the transport's host:port there. */

@@ -1,5 +1,6 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
+import tls from 'node:tls';
 import { StreamFramer } from './stream-framer.ts';
 import type { ListenPoint, Proto, Source } from './types.ts';
 
@@ -12,12 +13,17 @@ export interface TransportOptions {
   onMessage: (data: Buffer, src: Source) => void;
   onStreamError: (reason: string, src: Source) => void;
   onError: (err: Error) => void;
+  /** Key and certificate (PEM) for TLS listen points. */
+  tls?: { key: Buffer; cert: Buffer };
 }
 
 interface Bound extends ListenPoint {
   udp?: dgram.Socket;
   tcp?: net.Server;
 }
+
+/** Streams are pooled per transport and remote address, so TCP and TLS to one peer never mix. */
+const poolKey = (proto: Proto, address: string, port: number) => `${proto}|${address}|${port}`;
 
 /** UDP sockets and TCP listeners for every contact, plus a pool of TCP connections reused in both directions. */
 export class Transports {
@@ -49,7 +55,8 @@ export class Transports {
         b.port = sock.address().port;
         b.udp = sock;
       } else {
-        const srv = net.createServer((s) => this.adopt(s, b));
+        if (lp.proto === 'tls' && !this.opts.tls) throw new Error('a TLS contact needs a key and certificate');
+        const srv = lp.proto === 'tls' ? tls.createServer({ ...this.opts.tls! }, (s) => this.adopt(s, b)) : net.createServer((s) => this.adopt(s, b));
         srv.on('error', (err) => this.opts.onError(err));
         await new Promise<void>((resolve, reject) => {
           srv.once('error', reject);
@@ -80,12 +87,12 @@ export class Transports {
       return;
     }
     this.perAddress.set(address, count + 1);
-    const key = `${address}|${remotePort}`;
+    const key = poolKey(b.proto, address, remotePort);
     this.conns.set(key, sock);
     const framer = new StreamFramer();
     sock.setNoDelay(true);
     sock.setTimeout(this.opts.tcpIdleMs, () => sock.destroy());
-    const src = (): Source => ({ proto: 'tcp', address, port: remotePort, localAddress: b.host, localPort: b.port, conn: sock });
+    const src = (): Source => ({ proto: b.proto, address, port: remotePort, localAddress: b.host, localPort: b.port, conn: sock });
     sock.on('data', (chunk: Buffer) => {
       for (const f of framer.push(chunk)) {
         if (f.kind === 'message') this.opts.onMessage(f.data, src());
@@ -117,11 +124,13 @@ export class Transports {
       b.udp.send(data, port, address);
       return true;
     }
-    let sock = conn && !conn.destroyed ? conn : this.conns.get(`${address}|${port}`);
+    let sock = conn && !conn.destroyed ? conn : this.conns.get(poolKey(proto, address, port));
     if (!sock || sock.destroyed) {
-      const b = this.pick('tcp', address);
+      const b = this.pick(proto, address);
       if (!b) return false;
-      sock = net.connect({ host: address, port });
+      // Peers (phones, trunks) commonly present self-signed certificates; like drachtio's default
+      // verify policy, the engine encrypts without authenticating the server it dials.
+      sock = proto === 'tls' ? tls.connect({ host: address, port, rejectUnauthorized: false }) : net.connect({ host: address, port });
       this.adopt(sock, b, { address, port });
     }
     sock.write(data);

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 
-export type Proto = 'udp' | 'tcp';
+export type Proto = 'udp' | 'tcp' | 'tls';
 
 /** Where a message came from, and which of our sockets got it. */
 export interface Source {
