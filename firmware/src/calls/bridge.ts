@@ -78,6 +78,8 @@ export class Bridge implements LiveCall {
 
   /** A re-INVITE from one party: offered through rtpengine to the other; hold adds music for the held party. */
   async #modify(leg: BridgeLeg, req: SrfRequest, res: SrfResponse): Promise<void> {
+    // A leg moved to another bridge (attended transfer) is handled there.
+    if (!this.#legs.includes(leg)) return;
     const other = this.#other(leg);
     const sdp = req.body;
     if (!isUsableSdp(sdp)) {
@@ -104,15 +106,97 @@ export class Bridge implements LiveCall {
     }
   }
 
+  #notifier(leg: BridgeLeg): (frag: string, final: boolean) => Promise<unknown> {
+    return (frag, final) =>
+      leg.dialog
+        .request({
+          method: 'NOTIFY',
+          headers: { Event: 'refer', 'Subscription-State': final ? 'terminated;reason=noresource' : 'active;expires=60', 'Content-Type': 'message/sipfrag;version=2.0' },
+          body: `SIP/2.0 ${frag}\r\n`,
+        } as unknown as SrfRequest)
+        .catch(() => undefined);
+  }
+
+  /**
+   * A successful transfer ends the transferor's call with BYE, which also ends the REFER subscription. The final
+   * "200 OK" NOTIFY is not sent: the SIP engine ends the whole INVITE dialog when a terminated NOTIFY is answered,
+   * and the BYE could then no longer be sent (reported to the engine's owner).
+   */
+  async #transferorLeaves(leg: BridgeLeg): Promise<void> {
+    await destroy(leg.dialog, 'transferred');
+  }
+
+  /** The leg whose dialog with the box has this Call-ID (and, when given, this remote tag). */
+  findLeg(callId: string, remoteTag: string | undefined): BridgeLeg | undefined {
+    return this.#legs.find((l) => l.dialog.sip.callId === callId && (remoteTag === undefined || l.dialog.sip.remoteTag === remoteTag));
+  }
+
+  /**
+   * Hands `keep` over to another bridge: this bridge's other leg (the transferor) is hung up and its media
+   * deleted, while `keep`'s dialog lives on elsewhere.
+   */
+  async release(keep: BridgeLeg, cause: string): Promise<void> {
+    if (this.#ended) return;
+    const gone = this.#other(keep);
+    this.#ended = true;
+    this.#deps.live.delete(this);
+    this.#legs[this.#legs.indexOf(keep)] = gone;
+    this.#deps.cdrs.ended(gone.legId, 'transferred', cause);
+    await destroy(gone.dialog, cause);
+    await this.media.delete().catch(() => undefined);
+  }
+
+  /**
+   * Attended transfer (REFER with Replaces): the transferor's two calls become one. The party of the other call
+   * is re-INVITEd onto this call's media (it is in another rtpengine call), then the transferor leaves both.
+   */
+  async #attendedTransfer(leg: BridgeLeg, replaces: { callId: string; toTag?: string; fromTag?: string }, res: SrfResponse): Promise<void> {
+    const other = this.#deps.live.all().find((b): b is Bridge => b instanceof Bridge && b !== this && b.findLeg(replaces.callId, replaces.fromTag) !== undefined);
+    const consult = other?.findLeg(replaces.callId, replaces.fromTag);
+    if (!other || !consult) {
+      this.#deps.log.info({ replaces }, 'REFER with Replaces names no call of this box');
+      res.send(481);
+      return;
+    }
+    const moving = other.#other(consult);
+    const stay = this.#other(leg);
+    res.send(202);
+    const notify = this.#notifier(leg);
+    await notify('100 Trying', false);
+    try {
+      const offer = await this.media.offer(stay.tag, stay.dialog.remote.sdp);
+      const answer = await moving.dialog.modify(offer);
+      await this.media.answer(stay.tag, moving.tag, answer);
+      if (stay.held) await this.media.stopPlay(stay.tag).catch(() => undefined);
+      stay.held = false;
+      moving.held = false;
+      this.#legs[this.#legs.indexOf(leg)] = moving;
+      this.#watch(moving);
+      this.#deps.cdrs.ended(leg.legId, 'transferred', 'attended transfer');
+      await other.release(moving, 'attended transfer');
+      await this.#transferorLeaves(leg);
+      this.#deps.log.info({ interaction: this.interactionId }, 'attended transfer done');
+    } catch (err) {
+      this.#deps.log.warn({ err: (err as Error).message }, 'attended transfer failed');
+      await notify('503 Service Unavailable', true);
+    }
+  }
+
   /**
    * Blind transfer (REFER): the referrer leaves, the other party stays on its rtpengine port and the target is
    * rung with a fresh offer from it, so the remaining phone needs no re-INVITE.
    */
   async #refer(leg: BridgeLeg, req: SrfRequest, res: SrfResponse): Promise<void> {
+    if (!this.#legs.includes(leg)) return;
     const referTo = req.get('Refer-To');
     const target = uriUser(referTo);
-    if (!target || /replaces/i.test(referTo ?? '')) {
-      res.send(target ? 501 : 400);
+    if (!target) {
+      res.send(400);
+      return;
+    }
+    const replaces = parseReplaces(referTo ?? '');
+    if (replaces) {
+      await this.#attendedTransfer(leg, replaces, res);
       return;
     }
     const dest = resolveDialled({ deps: this.#deps }, target);
@@ -121,14 +205,7 @@ export class Bridge implements LiveCall {
       return;
     }
     res.send(202);
-    const notify = (frag: string, final: boolean) =>
-      leg.dialog
-        .request({
-          method: 'NOTIFY',
-          headers: { Event: 'refer', 'Subscription-State': final ? 'terminated;reason=noresource' : 'active;expires=60', 'Content-Type': 'message/sipfrag;version=2.0' },
-          body: `SIP/2.0 ${frag}\r\n`,
-        } as unknown as SrfRequest)
-        .catch(() => undefined);
+    const notify = this.#notifier(leg);
     await notify('100 Trying', false);
     const stay = this.#other(leg);
     try {
@@ -149,8 +226,7 @@ export class Bridge implements LiveCall {
       this.#watch(newLeg);
       if (stay.held || leg.held) await this.media.stopPlay(stay.tag).catch(() => undefined);
       this.#deps.cdrs.ended(leg.legId, 'transferred', `transferred to ${target}`);
-      await notify('200 OK', true);
-      await destroy(leg.dialog, 'transferred');
+      await this.#transferorLeaves(leg);
       this.#deps.log.info({ interaction: this.interactionId, to: target }, 'blind transfer done');
     } catch (err) {
       this.#deps.log.warn({ err: (err as Error).message }, 'transfer failed');
@@ -160,6 +236,16 @@ export class Bridge implements LiveCall {
 }
 
 /** BYE with a Reason; bounded, because a BYE the engine cannot deliver must not hold up the caller. */
+/** The Replaces of a Refer-To (`<sip:x@h?Replaces=callid%3Bto-tag%3Da%3Bfrom-tag%3Db>`), RFC 3891. */
+export function parseReplaces(referTo: string): { callId: string; toTag?: string; fromTag?: string } | undefined {
+  const m = /[?&]Replaces=([^&>]+)/i.exec(referTo);
+  if (!m) return undefined;
+  const [callId, ...params] = decodeURIComponent(m[1] as string).split(';');
+  if (!callId) return undefined;
+  const get = (k: string) => params.find((p) => p.trim().toLowerCase().startsWith(`${k}=`))?.split('=')[1]?.trim();
+  return { callId: callId.trim(), toTag: get('to-tag'), fromTag: get('from-tag') };
+}
+
 async function destroy(dialog: Dialog, cause: string): Promise<void> {
   await new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, 3000);

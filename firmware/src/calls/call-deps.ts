@@ -5,6 +5,7 @@ import type { NgClient } from '../media/ng-client.ts';
 import type { TrunkRegistry } from '../trunks/trunk-registry.ts';
 import type { CdrLog } from './cdr-log.ts';
 import type { NonceIssuer } from './digest/nonce.ts';
+import type { DigestAlgorithm } from './digest/verify.ts';
 import type { LiveCalls } from './live-calls.ts';
 import type { Registrar } from './registrar.ts';
 
@@ -20,6 +21,8 @@ export interface CallDeps {
   live: LiveCalls;
   nonces: NonceIssuer;
   realm: string;
+  /** The digest algorithms challenges offer, in order of preference. */
+  digestAlgorithms: readonly DigestAlgorithm[];
   /** False while rtpengine does not answer: new calls are refused with 503. */
   mediaUp(): boolean;
   /** The music-on-hold file rtpengine plays to a held party. */

@@ -27,6 +27,10 @@ export class LiveCalls {
     return new Set([...this.#calls].map((c) => c.mediaCallId));
   }
 
+  all(): LiveCall[] {
+    return [...this.#calls];
+  }
+
   connectedCalls(): LiveCall[] {
     return [...this.#calls].filter((c) => c.connected);
   }

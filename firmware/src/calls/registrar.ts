@@ -3,7 +3,7 @@ import type { Database } from 'better-sqlite3';
 import { getExtension } from '../config/repositories/extensions.ts';
 import { deleteBinding, deleteBindings, listBindings, takeExpiredBindings, upsertBinding, type Binding } from '../config/repositories/registrations.ts';
 import type { Logger } from '../log.ts';
-import { digestChallenges, verifyDigest } from './digest/verify.ts';
+import { digestChallenges, verifyDigest, type DigestAlgorithm } from './digest/verify.ts';
 import type { NonceIssuer } from './digest/nonce.ts';
 import { parseRegisterContacts, type RegisterContact } from './register-contacts.ts';
 import { uriUser, type SrfRequest, type SrfResponse } from './sip-types.ts';
@@ -18,6 +18,8 @@ export interface RegistrarOptions {
   /** Longer asks are shortened to this, so a phone that vanished is forgotten in bounded time. */
   maxExpiresS?: number;
   defaultExpiresS?: number;
+  /** Offered in this order; the default is SHA-256 then MD5 (RFC 8760). */
+  digestAlgorithms?: readonly DigestAlgorithm[];
   now?: () => number;
 }
 
@@ -42,7 +44,7 @@ export class Registrar extends EventEmitter<Events> {
 
   constructor(opts: RegistrarOptions) {
     super();
-    this.#o = { minExpiresS: 60, maxExpiresS: 3600, defaultExpiresS: 3600, now: Date.now, ...opts };
+    this.#o = { minExpiresS: 60, maxExpiresS: 3600, defaultExpiresS: 3600, digestAlgorithms: ['SHA-256', 'MD5'], now: Date.now, ...opts };
   }
 
   /** Starts forgetting bindings as they expire (checked every intervalMs). */
@@ -95,7 +97,7 @@ export class Registrar extends EventEmitter<Events> {
     if (!auth.ok) {
       // No credentials yet or a stale nonce is the normal first round, not a failure.
       if (auth.reason === 'no credentials' || auth.stale) {
-        res.send(401, { headers: { 'WWW-Authenticate': digestChallenges(this.#o.realm, this.#o.nonces, auth.stale === true) } });
+        res.send(401, { headers: { 'WWW-Authenticate': digestChallenges(this.#o.realm, this.#o.nonces, auth.stale === true, this.#o.digestAlgorithms) } });
         return;
       }
       this.#authFailed(res, source, auth.username, auth.reason);

@@ -10,6 +10,7 @@ import { TrunkRegistrations } from '../trunks/trunk-registrations.ts';
 import type { CallDeps } from './call-deps.ts';
 import { CdrLog } from './cdr-log.ts';
 import { NonceIssuer } from './digest/nonce.ts';
+import type { DigestAlgorithm } from './digest/verify.ts';
 import { inviteHandler } from './invite-handler.ts';
 import { LiveCalls } from './live-calls.ts';
 import { feedRegistrations, type RegistrationSink } from './live-feed.ts';
@@ -24,6 +25,11 @@ export interface CallServicesOptions {
   engine: { host: string; port: number; secret: string };
   /** Digest realm phones see. */
   realm?: string;
+  /**
+   * Digest algorithms offered in 401/407, most preferred first (default SHA-256, MD5). Some UAs take only the
+   * first challenge they see (SIPp 3.6 computes only MD5).
+   */
+  digestAlgorithms?: readonly DigestAlgorithm[];
   mohFile: string;
   /** Current rtpengine state, and a way to hear when it changes (the appliance's health). */
   mediaUp(): boolean;
@@ -54,7 +60,8 @@ export async function startCallServices(o: CallServicesOptions): Promise<CallSer
   if (closedAtStart > 0) log.warn({ legs: closedAtStart }, 'closed CDRs left open by the previous run');
   const nonces = new NonceIssuer();
   const realm = o.realm ?? 'callbox';
-  const registrar = new Registrar({ db: o.db, realm, nonces, log, ...o.registrar });
+  const digestAlgorithms = o.digestAlgorithms ?? (['SHA-256', 'MD5'] as const);
+  const registrar = new Registrar({ db: o.db, realm, nonces, log, digestAlgorithms, ...o.registrar });
   registrar.startExpiry(o.registrar?.expiryCheckMs);
   const unfeed = o.liveState ? feedRegistrations(registrar, o.liveState, listAllBindings(o.db, Date.now())) : () => undefined;
   const live = new LiveCalls();
@@ -66,7 +73,7 @@ export async function startCallServices(o: CallServicesOptions): Promise<CallSer
   await once(srf, 'connect');
   log.info({ engine: `${o.engine.host}:${o.engine.port}` }, 'calls app connected to the SIP engine');
 
-  const deps: CallDeps = { srf, db: o.db, ng: o.ng, log, registrar, trunks, cdrs: new CdrLog(o.db, log), live, nonces, realm, mediaUp: o.mediaUp, mohFile: o.mohFile };
+  const deps: CallDeps = { srf, db: o.db, ng: o.ng, log, registrar, trunks, cdrs: new CdrLog(o.db, log), live, nonces, realm, digestAlgorithms, mediaUp: o.mediaUp, mohFile: o.mohFile };
   srf.use('register', (req, res) => registrar.handle(req, res));
   srf.invite(inviteHandler(deps));
   srf.use('options', (_req, res) => res.send(200));

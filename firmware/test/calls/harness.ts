@@ -4,6 +4,7 @@ import { assetPath } from '../../src/assets.ts';
 import { openDatabase, type Database } from '../../src/config/database.ts';
 import { applySiteFile } from '../../src/config/site-apply.ts';
 import { startCallServices, type CallServices } from '../../src/calls/services.ts';
+import type { DigestAlgorithm } from '../../src/calls/digest/verify.ts';
 import { parseSipEngineArgs } from '../../src/sip-engine/cli-args.ts';
 import { startSipEngine, type SipEngine } from '../../src/sip-engine/main.ts';
 import { freePort } from '../helpers/ports.ts';
@@ -57,7 +58,10 @@ export interface CallHarness {
 }
 
 /** rtpengine + SIP engine + the calls app on free loopback ports, with the test site applied. */
-export async function startCallHarness(t: Ctx, opts: { site?: (carrierPort: number) => string; registrar?: { minExpiresS?: number; expiryCheckMs?: number } } = {}): Promise<CallHarness> {
+export async function startCallHarness(
+  t: Ctx,
+  opts: { site?: (carrierPort: number) => string; registrar?: { minExpiresS?: number; expiryCheckMs?: number }; digestAlgorithms?: readonly DigestAlgorithm[] } = {},
+): Promise<CallHarness> {
   const log = pino({ level: process.env['CALLS_TEST_LOG'] ?? 'silent' });
   // after hooks run in the order they were added: the calls app must stop while the engine still runs.
   const started: { h?: CallHarness } = {};
@@ -104,6 +108,7 @@ export async function startCallHarness(t: Ctx, opts: { site?: (carrierPort: numb
         return () => listeners.delete(l);
       },
       reconcileIntervalMs: 2000,
+      ...(opts.digestAlgorithms ? { digestAlgorithms: opts.digestAlgorithms } : {}),
       registrar: { minExpiresS: 30, ...opts.registrar },
     });
   const h: CallHarness = {

@@ -33,8 +33,8 @@ export function digestResponse(p: {
 }
 
 /** The challenges a 401/407 carries: SHA-256 first, MD5 for the many phones that only know it (RFC 8760 2.4). */
-export function digestChallenges(realm: string, nonces: NonceIssuer, stale = false): string[] {
-  return (['SHA-256', 'MD5'] as const).map(
+export function digestChallenges(realm: string, nonces: NonceIssuer, stale = false, algorithms: readonly DigestAlgorithm[] = ['SHA-256', 'MD5']): string[] {
+  return algorithms.map(
     (algorithm) => `Digest realm="${realm}", nonce="${nonces.issue()}", algorithm=${algorithm}, qop="auth"${stale ? ', stale=true' : ''}`,
   );
 }

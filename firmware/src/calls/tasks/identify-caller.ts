@@ -26,7 +26,7 @@ export const identifyCaller: InviteStep = (ctx) => {
   });
   if (!auth.ok) {
     if (auth.reason === 'no credentials' || auth.stale) {
-      res.send(407, { headers: { 'Proxy-Authenticate': digestChallenges(deps.realm, deps.nonces, auth.stale === true) } });
+      res.send(407, { headers: { 'Proxy-Authenticate': digestChallenges(deps.realm, deps.nonces, auth.stale === true, deps.digestAlgorithms) } });
     } else {
       deps.registrar.countAuthFailure(`${req.protocol}/${address}:${port}`, auth.username, auth.reason);
       res.send(403);
