@@ -41,8 +41,13 @@ export type InstallMethod = 'rauc' | 'simulated';
  * appliance without RAUC has no second slot to fall back to, so it refuses rather than pretend.
  */
 export function installMethod(ctx: UpdateContext): InstallMethod {
-  if (ctx.profile !== 'appliance') return 'simulated';
-  if (existsSync(ctx.rauc.systemConf)) return 'rauc';
+  const rauc = existsSync(ctx.rauc.systemConf);
+  if (ctx.profile !== 'appliance') {
+    if (!rauc) return 'simulated';
+    // A shell on the box without the service's environment would otherwise "install" into ./var and report success.
+    throw new UpdateError('not-installable', `this is a RAUC system (${ctx.rauc.systemConf}) but CALLBOX_PROFILE is not appliance: run with the appliance's environment (/etc/default/callbox); nothing was changed`);
+  }
+  if (rauc) return 'rauc';
   throw new UpdateError('not-installable', `this appliance has no RAUC system (${ctx.rauc.systemConf} is missing), so it has no inactive slot to update; nothing was changed`);
 }
 

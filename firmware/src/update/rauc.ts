@@ -4,7 +4,7 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { syncDir } from './durable.ts';
 import { UpdateError } from './errors.ts';
-import { forEachChunk, type VerifiedBundle } from './verify.ts';
+import { forEachChunk, type PayloadEntry, type VerifiedBundle } from './verify.ts';
 
 /**
  * The install step on the board: RAUC writes the root image into the inactive slot (the one not booted) and makes
@@ -54,8 +54,29 @@ export async function installWithRauc(bundle: VerifiedBundle, opts: RaucOptions)
   const target = path.join(opts.workDir, entry.path);
   const tmp = `${target}.tmp-${process.pid}`;
   try {
-    const src = await open(bundle.file, 'r');
-    const out = await open(tmp, 'w', 0o644);
+    await unpack(bundle.file, entry, tmp);
+    await rename(tmp, target);
+    await syncDir(opts.workDir);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    if (err instanceof UpdateError) throw err;
+    throw new UpdateError('install-failed', `unpacking the RAUC bundle into ${opts.workDir} failed: ${(err as Error).message}; the running slot is unchanged`);
+  }
+  try {
+    const { code, lines } = await run(opts.bin, ['install', target], opts.onOutput);
+    if (code !== 0) {
+      throw new UpdateError('install-failed', `rauc install failed (exit ${code}): ${lines.at(-1) ?? 'no output'}; the running slot is unchanged`);
+    }
+  } finally {
+    await rm(target, { force: true });
+  }
+}
+
+async function unpack(file: string, entry: PayloadEntry, dest: string): Promise<void> {
+  const src = await open(file, 'r');
+  try {
+    // RAUC refuses a bundle that is still open for writing (it takes a read lease), so ours is closed first.
+    const out = await open(dest, 'w', 0o644);
     try {
       const hash = createHash('sha256');
       await forEachChunk(src, entry.offset, entry.size, async (chunk) => {
@@ -66,17 +87,9 @@ export async function installWithRauc(bundle: VerifiedBundle, opts: RaucOptions)
       await out.sync();
     } finally {
       await out.close();
-      await src.close();
-    }
-    await rename(tmp, target);
-    await syncDir(opts.workDir);
-    const { code, lines } = await run(opts.bin, ['install', target], opts.onOutput);
-    if (code !== 0) {
-      throw new UpdateError('install-failed', `rauc install failed (exit ${code}): ${lines.at(-1) ?? 'no output'}; the running slot is unchanged`);
     }
   } finally {
-    await rm(tmp, { force: true });
-    await rm(target, { force: true });
+    await src.close();
   }
 }
 

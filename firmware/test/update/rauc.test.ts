@@ -92,3 +92,10 @@ test('an appliance without RAUC refuses to install and has nothing to mark', asy
   await assert.rejects(applyUpdate(await bundle(), noRauc), /this appliance has no RAUC system \(.*absent\.conf is missing\)/);
   assert.match(await markBootGood(noRauc), /^no RAUC system/);
 });
+
+test('a shell on a RAUC box without the appliance environment is told so instead of installing into ./var', async (t) => {
+  const { ctx, calls, bundle } = applianceWithRauc(t);
+  await assert.rejects(applyUpdate(await bundle(), { ...ctx, profile: 'dev' }), /this is a RAUC system \(.*system\.conf\) but CALLBOX_PROFILE is not appliance/);
+  assert.equal(existsSync(calls), false);
+  assert.deepEqual(snapshot(ctx.dataDir), []);
+});
