@@ -7,6 +7,7 @@ import type { CdrLog } from './cdr-log.ts';
 import type { NonceIssuer } from './digest/nonce.ts';
 import type { DigestAlgorithm } from './digest/verify.ts';
 import type { LiveCalls } from './live-calls.ts';
+import type { PickupBoard } from './pickup-board.ts';
 import type { Registrar } from './registrar.ts';
 
 /** What every call-flow step may use; built once by the call services. */
@@ -19,6 +20,7 @@ export interface CallDeps {
   trunks: TrunkRegistry;
   cdrs: CdrLog;
   live: LiveCalls;
+  pickups: PickupBoard;
   nonces: NonceIssuer;
   realm: string;
   /** The digest algorithms challenges offer, in order of preference. */

@@ -22,6 +22,8 @@ export interface DialEnv {
   /** Aborts every ringing leg (the caller hung up). */
   signal: AbortSignal;
   onRinging?(): void;
+  /** Extensions ringing now (the pickup code looks here). */
+  ringing?: Set<string>;
 }
 
 export type DialResult = { ok: true; dialog: Dialog; legId: string } | { ok: false; status: number };

@@ -3,13 +3,14 @@ import type { InviteContext, InviteStep } from './invite-context.ts';
 import { uriUser, type SrfRequest, type SrfResponse } from './sip-types.ts';
 import { checkSdp } from './tasks/check-sdp.ts';
 import { connectCall } from './tasks/connect-call.ts';
+import { featureCodes } from './tasks/feature-codes.ts';
 import { identifyCaller } from './tasks/identify-caller.ts';
 import { refuseWithoutMedia } from './tasks/refuse-without-media.ts';
 import { routeInbound } from './tasks/route-inbound.ts';
 import { routeInternal } from './tasks/route-internal.ts';
 
 /** The steps of a new call, in order; each may answer the INVITE and stop the chain. */
-const STEPS: readonly InviteStep[] = [refuseWithoutMedia, checkSdp, identifyCaller, routeInbound, routeInternal, connectCall];
+const STEPS: readonly InviteStep[] = [refuseWithoutMedia, checkSdp, identifyCaller, featureCodes, routeInbound, routeInternal, connectCall];
 
 export function inviteHandler(deps: CallDeps): (req: SrfRequest, res: SrfResponse) => void {
   return (req, res) => {

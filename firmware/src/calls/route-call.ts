@@ -74,7 +74,8 @@ async function dialExtension(env: PlaceEnv, number: string, depth: number): Prom
     headers: { From: from, To: `<sip:${number}@localhost>`, 'P-Asserted-Identity': from },
     cdr: { direction: env.caller.trunk ? 'inbound' : 'internal', callee: number, extension: number },
   }));
-  const result = await dialLegs(env, attempts, ext.ring_timeout_s * 1000);
+  env.ringing?.add(number);
+  const result = await dialLegs(env, attempts, ext.ring_timeout_s * 1000).finally(() => env.ringing?.delete(number));
   if (result.ok || env.signal.aborted) return result;
   if (result.status === 486 || result.status === 600) return forward(fwd.busy, result.status);
   return forward(fwd.no_answer, result.status);

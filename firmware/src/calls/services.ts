@@ -15,6 +15,7 @@ import { inviteHandler } from './invite-handler.ts';
 import { LiveCalls } from './live-calls.ts';
 import { feedRegistrations, type RegistrationSink } from './live-feed.ts';
 import { listAllBindings } from '../config/repositories/registrations.ts';
+import { PickupBoard } from './pickup-board.ts';
 import { Registrar } from './registrar.ts';
 
 export interface CallServicesOptions {
@@ -73,7 +74,7 @@ export async function startCallServices(o: CallServicesOptions): Promise<CallSer
   await once(srf, 'connect');
   log.info({ engine: `${o.engine.host}:${o.engine.port}` }, 'calls app connected to the SIP engine');
 
-  const deps: CallDeps = { srf, db: o.db, ng: o.ng, log, registrar, trunks, cdrs: new CdrLog(o.db, log), live, nonces, realm, digestAlgorithms, mediaUp: o.mediaUp, mohFile: o.mohFile };
+  const deps: CallDeps = { srf, db: o.db, ng: o.ng, log, registrar, trunks, cdrs: new CdrLog(o.db, log), live, pickups: new PickupBoard(), nonces, realm, digestAlgorithms, mediaUp: o.mediaUp, mohFile: o.mohFile };
   srf.use('register', (req, res) => registrar.handle(req, res));
   srf.invite(inviteHandler(deps));
   srf.use('options', (_req, res) => res.send(200));

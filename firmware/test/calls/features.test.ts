@@ -108,3 +108,36 @@ test('DND with forward-on-busy, and forward on no answer after the ring timeout'
   bob.command('hangup');
   await alice.waitEvent('CALL_CLOSED', 10_000, since);
 });
+
+test('call pickup: a phone in the same pickup group takes a call ringing at another extension with *8', async (t) => {
+  const h = await startCallHarness(t);
+  const [alice, bob] = (await phones(t, h, [['1001', '127.0.0.1', 440], ['1002', '127.0.0.2', 880]])) as [Phone, Phone];
+  const chloe = await Phone.start(t, { address: '127.0.0.3', toneHz: 660, rtpBase: await phoneRtpBase() });
+  await chloe.register(h.sipPort, '1003', PASSWORDS['1003'] as string, { answer: 'manual' });
+  alice.command('dial', '1003');
+  await chloe.waitEvent('CALL_INCOMING');
+  bob.command('dial', '*8');
+  await bob.waitEvent('CALL_ESTABLISHED');
+  await alice.waitEvent('CALL_ESTABLISHED');
+  await chloe.waitEvent('CALL_CLOSED');
+  await sleep(500);
+  const a0 = total(await alice.rtpReceived());
+  const b0 = total(await bob.rtpReceived());
+  await sleep(2000);
+  assert.ok(total(await alice.rtpReceived()) - a0 > 60, 'Alice hears Bob');
+  assert.ok(total(await bob.rtpReceived()) - b0 > 60, 'Bob hears Alice');
+  alice.command('hangup');
+  await bob.waitEvent('CALL_CLOSED');
+  const cdrs = await until('CDRs complete', () => {
+    const c = listCdrs(h.db);
+    return c.length === 3 && c.every((x) => x.endedAt) && c;
+  });
+  assert.equal(cdrs.find((c) => c.extension === '1002')?.disposition, 'answered');
+  assert.equal(cdrs.find((c) => c.extension === '1003')?.disposition, 'cancelled');
+
+  // Nothing ringing: the code is refused.
+  const since = bob.events.length;
+  bob.command('dial', '*8');
+  const refused = await bob.waitEvent('CALL_CLOSED', 10_000, since);
+  assert.match(refused.param ?? '', /404/);
+});

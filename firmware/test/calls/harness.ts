@@ -25,8 +25,8 @@ version: 1
 site: { name: Test, timezone: Europe/Berlin, country: DE, language: en }
 extensions:
   - { number: "1001", name: Alice Becker, password: "${PASSWORDS['1001']}" }
-  - { number: "1002", name: Bob Schmidt, password: "${PASSWORDS['1002']}", ring_timeout_s: 5 }
-  - { number: "1003", name: Chloe Martin, password: "${PASSWORDS['1003']}", forward: { no_answer: "extension:1001" }, ring_timeout_s: 5 }
+  - { number: "1002", name: Bob Schmidt, password: "${PASSWORDS['1002']}", ring_timeout_s: 5, pickup_group: sales }
+  - { number: "1003", name: Chloe Martin, password: "${PASSWORDS['1003']}", forward: { no_answer: "extension:1001" }, ring_timeout_s: 5, pickup_group: sales }
   - { number: "1004", name: David Okafor, password: "${PASSWORDS['1004']}", dnd: true, forward: { busy: "extension:1002" } }
 ${extra.extensions ?? ''}
 trunks:

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { CallMedia } from '../../media/call-media.ts';
 import { Bridge } from '../bridge.ts';
 import { dispositionOf } from '../cdr-log.ts';
-import type { InviteStep } from '../invite-context.ts';
+import type { InviteContext, InviteStep } from '../invite-context.ts';
 import type { LiveCall } from '../live-calls.ts';
 import { dialTarget, placeCall } from '../route-call.ts';
-import { tagOf } from '../sip-types.ts';
+import { tagOf, type SrfRequest, type SrfResponse } from '../sip-types.ts';
 
 /**
  * The B2BUA step: the caller's SDP is offered to rtpengine, the destination is rung with rtpengine's SDP, and
@@ -43,10 +43,22 @@ export const connectCall: InviteStep = async (ctx): Promise<'done'> => {
     abort.abort();
     deps.cdrs.ended(legId, 'cancelled', 'caller cancelled');
   });
+  let picker: { req: SrfRequest; res: SrfResponse; extension: string } | undefined;
+  const ringing = new Set<string>();
+  const unlist = deps.pickups.add({
+    ringing,
+    pickUp: (p) => {
+      if (answered || abort.signal.aborted) return false;
+      picker = p;
+      abort.abort();
+      return true;
+    },
+  });
   try {
     const offerSdp = await media.offer(callerTag, req.body);
     let rang = false;
     const env = {
+      ringing,
       deps,
       interactionId,
       callerNumber: caller.number,
@@ -60,6 +72,14 @@ export const connectCall: InviteStep = async (ctx): Promise<'done'> => {
       },
     };
     const result = destination.kind === 'target' ? await dialTarget(env, destination.target, 0) : await placeCall(env, destination);
+    unlist();
+    if (picker) {
+      if (result.ok) result.dialog.destroy();
+      answered = true;
+      deps.live.delete(setup);
+      await connectPicker(ctx, media, interactionId, { tag: callerTag, legId }, picker);
+      return 'done';
+    }
     if (abort.signal.aborted) {
       if (result.ok) result.dialog.destroy();
       await media.delete();
@@ -87,6 +107,40 @@ export const connectCall: InviteStep = async (ctx): Promise<'done'> => {
     await media.delete().catch(() => undefined);
     return 'done';
   } finally {
+    unlist();
     deps.live.delete(setup);
   }
 };
+
+/**
+ * Call pickup: the picker's own INVITE carries an offer while the caller still waits for an answer to theirs. In
+ * rtpengine the picker offers towards the caller, and the caller's original SDP stands in as its answer.
+ */
+async function connectPicker(
+  ctx: InviteContext,
+  media: CallMedia,
+  interactionId: string,
+  caller: { tag: string; legId: string },
+  picker: { req: SrfRequest; res: SrfResponse; extension: string },
+): Promise<void> {
+  const { deps, req, res } = ctx;
+  const pickerTag = tagOf(picker.req.get('From')) ?? randomUUID();
+  const pickerLeg = picker.req.get('Call-ID') ?? randomUUID();
+  try {
+    const toCaller = await media.offer(pickerTag, picker.req.body, caller.tag);
+    const toPicker = await media.answer(pickerTag, caller.tag, req.body);
+    const callerDialog = await deps.srf.createUAS(req, res, { localSdp: toCaller });
+    deps.cdrs.answered(caller.legId);
+    const pickerDialog = await deps.srf.createUAS(picker.req, picker.res, { localSdp: toPicker });
+    deps.cdrs.start({ interactionId, legId: pickerLeg, direction: 'internal', caller: ctx.caller?.number ?? '', callee: picker.extension, extension: picker.extension });
+    deps.cdrs.answered(pickerLeg);
+    new Bridge(deps, media, interactionId, { dialog: callerDialog, tag: caller.tag, legId: caller.legId, party: ctx.caller ?? { number: '' }, held: false }, { dialog: pickerDialog, tag: pickerTag, legId: pickerLeg, party: { number: picker.extension, extension: picker.extension }, held: false });
+    deps.log.info({ interaction: interactionId, by: picker.extension }, 'call picked up');
+  } catch (err) {
+    deps.log.warn({ err: (err as Error).message }, 'pickup failed');
+    if (!picker.res.finalResponseSent) picker.res.send(480);
+    if (!res.finalResponseSent) res.send(480);
+    deps.cdrs.ended(caller.legId, 'failed', 'pickup failed');
+    await media.delete().catch(() => undefined);
+  }
+}
