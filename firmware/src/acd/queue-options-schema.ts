@@ -24,7 +24,7 @@ export type StrategyName = (typeof STRATEGIES)[number];
 const DESTINATION = /^(queue:\d+|extension:\d+|external:\+[1-9]\d{1,14}|ivr:[A-Za-z0-9_-]+|callback|hangup(:[A-Za-z0-9_-]+)?)$/;
 export const destinationSchema = z
   .string()
-  .regex(DESTINATION, 'expected queue:N, extension:N, external:+E164, ivr:NAME, callback, hangup or hangup:PROMPT')
+  .regex(DESTINATION, 'must be one of queue:N, extension:N, external:+E164, ivr:NAME, callback, hangup, hangup:PROMPT')
   .describe('queue:N | extension:N | external:+E164 | ivr:NAME | callback | hangup | hangup:PROMPT');
 
 const proficiency = z.number().int().min(1).max(5);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { queueOptionsObject, refineQueueOptions, STRATEGIES } from '../acd/queue-options-schema.ts';
 import { snmpConfigSchema } from './snmp-schema.ts';
 
 export { snmpConfigSchema as snmpSchema, type SnmpConfig, type SnmpUser, type TrapReceiver } from './snmp-schema.ts';
@@ -72,6 +73,8 @@ export type Target =
 /** Reads a target string that the schema accepted. */
 export function parseTarget(target: string): Target {
   if (target === 'hangup' || target === 'callback') return { kind: target };
+  // A queue may hang up after a prompt of its own: `hangup:PROMPT`.
+  if (target.startsWith('hangup:')) return { kind: 'hangup' };
   const i = target.indexOf(':');
   const kind = target.slice(0, i);
   const value = target.slice(i + 1);
@@ -139,89 +142,39 @@ export const pauseReasonSchema = z.strictObject({
   paid: z.boolean().default(false).describe('counts as working time in occupancy reports'),
 });
 
-export const QUEUE_STRATEGIES = [
-  'ring-all',
-  'longest-idle',
-  'round-robin',
-  'fewest-calls',
-  'least-talk-time',
-  'linear',
-  'random',
-  'weighted-random',
-  'ring-progressively',
-  'skills',
-] as const;
+export const QUEUE_STRATEGIES = STRATEGIES;
 
+/** A member: an agent's extension number, or `{ extension, penalty, weight }`. */
 export const queueMemberSchema = z.union([
   numberSchema,
-  z.strictObject({ extension: numberSchema, penalty: z.number().int().min(0).max(100).default(0) }),
+  z.strictObject({
+    extension: numberSchema,
+    penalty: z.number().int().min(0).max(100).default(0).describe('lower penalties are offered calls first'),
+    weight: z.number().int().min(1).max(100).default(1).describe('weighted-random: relative share of offers'),
+  }),
 ]);
 
-export const queueSchema = z.strictObject({
+/**
+ * A queue: the ACD's own options (acd/queue-options-schema.ts, one definition for the file, the store, the API
+ * and the distributor) next to what only the call adapters and statistics use.
+ */
+export const queueObject = queueOptionsObject.extend({
   number: numberSchema.describe('dialled internally and targeted by routes and IVR'),
   name: z.string().min(1).max(60),
-  strategy: z.enum(QUEUE_STRATEGIES).default('longest-idle'),
-  members: z.array(queueMemberSchema).default([]).describe('static members (agents) with an optional penalty; order matters for linear'),
-  ring_timeout_s: z.number().int().min(5).max(300).default(15).describe('how long one offer rings before the next agent is tried'),
-  retry_s: positiveSeconds(60).default(2).describe('pause between an unanswered offer and the next'),
-  wrap_up_s: positiveSeconds(3600).default(10),
-  auto_pause_after: z.number().int().min(0).max(20).default(3).describe('pause an agent after this many unanswered offers in a row (0 = never)'),
-  weight: z.number().int().min(0).max(100).default(0).describe('agents in several queues serve the higher weight first'),
+  members: z.array(queueMemberSchema).default([]).describe('static members (agents): they take calls while registered and not paused; order matters for linear'),
   service_level_s: z.number().int().min(1).max(3600).default(20).describe('answered within this counts for the service level'),
-  overflow: z
-    .strictObject({ after_s: z.number().int().min(1).max(86_400), to: overflowTargetSchema })
-    .optional()
-    .describe('maximum wait: after after_s the caller goes to `to`'),
-  max_length: z.number().int().min(0).max(10_000).default(0).describe('callers waiting at most (0 = no limit)'),
-  full_to: overflowTargetSchema.default('hangup').describe('where callers go when the queue is full'),
-  when_empty: z
-    .strictObject({
-      join: z.boolean().default(true).describe('callers may join while no agent is logged in'),
-      leave: z.boolean().default(false).describe('waiting callers leave when the last agent logs out'),
-      paused_is_empty: z.boolean().default(false).describe('an all-paused queue counts as empty'),
-      to: overflowTargetSchema.default('hangup'),
-    })
-    .default({ join: true, leave: false, paused_is_empty: false, to: 'hangup' }),
-  skills: z
-    .strictObject({
-      required: skillsSchema.default({}).describe('skill -> minimum proficiency'),
-      widen: z
-        .array(z.strictObject({ after_s: z.number().int().min(1).max(86_400), min_proficiency: z.number().int().min(0).max(5) }))
-        .default([])
-        .describe('after a wait, accept lower proficiency; 0 = any member. The caller keeps their place'),
-    })
-    .default({ required: {}, widen: [] }),
-  penalty_rules: z
-    .array(z.strictObject({ after_s: z.number().int().min(1).max(86_400), max_penalty: z.number().int().min(0).max(100) }))
-    .default([])
-    .describe('members up to max_penalty are tried once the caller waited after_s'),
-  priority: z
-    .strictObject({ max_share_percent: z.number().int().min(1).max(100).default(50).describe('share of offers priority callers may take') })
-    .default({ max_share_percent: 50 }),
-  callback: z
-    .strictObject({
-      enabled: z.boolean().default(false),
-      offer_after_s: z.number().int().min(0).max(3600).default(60),
-      key: z.string().regex(/^[0-9*#]$/, 'must be one key: 0-9, * or #').default('*'),
-      confirm_key: z.string().regex(/^[0-9*#]$/, 'must be one key: 0-9, * or #').default('1'),
-      retries: z.number().int().min(0).max(10).default(2),
-      retry_interval_s: z.number().int().min(10).max(86_400).default(120),
-      give_up_after_s: z.number().int().min(60).max(7 * 86_400).default(3600),
-    })
-    .default({ enabled: false, offer_after_s: 60, key: '*', confirm_key: '1', retries: 2, retry_interval_s: 120, give_up_after_s: 3600 }),
-  abandoned_resume_s: positiveSeconds(3600).default(0).describe('a caller who calls back within this regains their place (0 = off)'),
   announce: z
     .strictObject({
-      position: z.boolean().default(true),
-      hold_time: z.boolean().default(true),
-      every_s: positiveSeconds(3600).default(60).describe('position/hold-time announcement period (0 = only on entry)'),
-      periodic_prompt: promptSchema.optional(),
-      periodic_every_s: positiveSeconds(3600).default(0),
+      position: z.boolean().default(true).describe('announce the caller\'s position every announce_every_s'),
+      hold_time: z.boolean().default(true).describe('announce the estimated wait every announce_every_s'),
+      periodic_prompt: promptSchema.optional().describe('a prompt of your own played every periodic_every_s'),
+      periodic_every_s: positiveSeconds(3600).default(0).describe('0 = never'),
     })
-    .default({ position: true, hold_time: true, every_s: 60, periodic_every_s: 0 }),
-  music_on_hold: promptSchema.default('moh/default'),
-  ring_progressively_step_s: z.number().int().min(1).max(300).default(10).describe('ring-progressively: add one more agent every step'),
+    .default({ position: true, hold_time: true, periodic_every_s: 0 }),
+  music_on_hold: promptSchema.default('moh/default').describe('what waiting callers hear between announcements'),
 });
+
+export const queueSchema = queueObject.strict().superRefine(refineQueueOptions);
 
 const menuKey = z.string().regex(/^[0-9*#]$/, 'must be one key: 0-9, * or #');
 

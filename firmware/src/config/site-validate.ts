@@ -74,9 +74,11 @@ export function validateReferences(site: SiteFile): RefError[] {
       if (members.has(n)) err(at, `extension ${n} is listed twice`);
       members.add(n);
     });
-    if (q.overflow !== undefined) target(['queues', i, 'overflow', 'to'], q.overflow.to, q.number);
-    target(['queues', i, 'full_to'], q.full_to, q.number);
-    target(['queues', i, 'when_empty', 'to'], q.when_empty.to, q.number);
+    if (q.overflow !== null) target(['queues', i, 'overflow', 'to'], q.overflow.to, q.number);
+    target(['queues', i, 'max_wait_to'], q.max_wait_to, q.number);
+    target(['queues', i, 'max_len_to'], q.max_len_to, q.number);
+    target(['queues', i, 'empty_to'], q.empty_to, q.number);
+    for (const [key, to] of Object.entries(q.exit_keys)) target(['queues', i, 'exit_keys', key], to, q.number);
   });
 
   site.ivr.forEach((flow, i) => {

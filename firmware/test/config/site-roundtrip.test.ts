@@ -35,8 +35,9 @@ test('the example site validates and loads what it describes', (t) => {
   assert.deepEqual(r.summary.counts, { extensions: 10, agents: 7, queues: 2, ivr: 1, hours: 1, trunks: 2, inbound_routes: 3, outbound_routes: 3, users: 2 });
   const [billing, technical] = listQueues(db);
   assert.equal(billing?.strategy, 'skills');
-  assert.deepEqual(billing?.members.at(-1), { extension: '1007', penalty: 1 });
-  assert.deepEqual(billing?.skills.widen, [{ after_s: 30, min_proficiency: 2 }, { after_s: 90, min_proficiency: 0 }]);
+  assert.deepEqual(billing?.members.at(-1), { extension: '1007', penalty: 1, weight: 1 });
+  assert.deepEqual(billing?.skills, { billing: 3 });
+  assert.deepEqual(billing?.widening, [{ after_s: 30, min_proficiency: 2 }, { after_s: 90, any_member: true }]);
   assert.equal(technical?.ring_timeout_s, 15, 'defaults filled in');
   assert.deepEqual(getSnmpConfig(db).users.map((u) => [u.name, u.auth.protocol, u.priv.protocol]), [['nms', 'sha256', 'aes']]);
   const site = parse(exampleSiteText()) as { trunks: { host: string }[]; snmp: { trap_receivers: { host: string }[] } };

@@ -35,7 +35,7 @@ const cases: BadCase[] = [
   { name: 'negative penalty', edit: (d) => (d.queues[1].members[3].penalty = -1), path: 'queues[1].members[3].penalty', message: /^must be at least 0$/ },
   { name: 'overflow to a missing queue', edit: (d) => (d.queues[0].overflow.to = 'queue:599'), path: 'queues[0].overflow.to', message: /queue 599 does not exist/ },
   { name: 'overflow to itself', edit: (d) => (d.queues[0].overflow.to = 'queue:500'), path: 'queues[0].overflow.to', message: /cannot send callers to itself/ },
-  { name: 'malformed target', edit: (d) => (d.queues[0].overflow.to = 'queue:billing'), path: 'queues[0].overflow.to', message: /must be one of extension:N, queue:N, ivr:NAME, external:\+E164, hangup, callback/ },
+  { name: 'malformed target', edit: (d) => (d.queues[0].overflow.to = 'queue:billing'), path: 'queues[0].overflow.to', message: /must be one of queue:N, extension:N, external:\+E164, ivr:NAME, callback, hangup, hangup:PROMPT/ },
   { name: 'skill proficiency above 5', edit: (d) => (d.extensions[0].agent.skills.billing = 7), path: 'extensions[0].agent.skills.billing', message: /^must be at most 5$/ },
   { name: 'missing site timezone', edit: (d) => delete d.site.timezone, path: 'site.timezone', message: /^is required$/ },
   { name: 'unknown timezone', edit: (d) => (d.site.timezone = 'Mars/Olympus'), path: 'site.timezone', message: /IANA time zone/ },
