@@ -11,6 +11,7 @@ import { engineIdFromFile } from './snmp/engine-id.ts';
 import { healthDataSource } from './snmp/health-source.ts';
 import { startSnmp, type SnmpService } from './snmp/service.ts';
 import type { ComponentHealth, HealthReport } from './supervisor/component-health.ts';
+import { markBootGood, updateContext } from './update/apply.ts';
 import { buildInfo } from './version.ts';
 
 type Stops = Array<() => Promise<void> | void>;
@@ -22,6 +23,26 @@ export function factoryResetPlan(dataDir: string) {
     recordings: [path.join(dataDir, 'recordings')],
     requestedBy: 'front-panel button',
   };
+}
+
+/**
+ * After an update the new slot counts as good only once the whole box is healthy; until then the boot loader
+ * keeps its fallback to the previous slot. Checked on every health change until it first succeeds.
+ */
+function markGoodWhenHealthy(env: Env, health: ComponentHealth, log: Logger, stops: Stops): void {
+  let done = false;
+  const check = () => {
+    if (done || health.report().status !== 'ok') return;
+    done = true;
+    unsubscribe();
+    markBootGood(updateContext({ dataDir: env.dataDir, profile: env.CALLBOX_PROFILE })).then(
+      (line) => log.info(line),
+      (err: Error) => log.error({ err: err.message }, 'could not mark this boot good'),
+    );
+  };
+  const unsubscribe = health.onChange(check);
+  stops.push(unsubscribe);
+  check();
 }
 
 /** The LEDs follow the same report as /health. */
@@ -78,6 +99,7 @@ export async function startBoxServices(env: Env, db: Database.Database, health: 
   });
   stops.push(() => snmp.close());
   log.info({ engineId, created, mode: snmp.mode, port: env.CALLBOX_SNMP_PORT }, 'snmp agent up');
+  markGoodWhenHealthy(env, health, log, stops);
   health.set('snmp', 'up', `${snmp.mode} udp ${env.CALLBOX_BIND}:${env.CALLBOX_SNMP_PORT}, engine id ${engineId}`);
   return { platform, sampler, snmp };
 }

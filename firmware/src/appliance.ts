@@ -51,6 +51,8 @@ function prepareDataDir(dir: string): void {
  */
 export async function startAppliance(env: Env, log: Logger): Promise<Appliance> {
   const health = new ComponentHealth();
+  // Every component is known from the start, so nothing reads "all up" (or marks an update good) half-way through boot.
+  for (const name of ['db', 'rtpengine', 'sip-engine', 'snmp', 'web']) health.set(name, 'starting', 'not started yet');
   const stops: Array<() => Promise<void> | void> = [];
   const stopAll = async () => {
     for (const s of stops.reverse()) await s();
