@@ -1,7 +1,7 @@
 #!/bin/bash
 # Runs drachtio-srf 5.0.29's own integration tests (uas.js, uac.js) against callbox-sip without Docker:
 # a stand-in `docker` runs Debian's sipp on loopback, the compose testbed's SIPp UAS run on 127.0.1.N:5060
-# (N from 172.29.0.N, the only change to the tests), and the engine plays drachtio-sut (admin port 9061).
+# (N from 172.29.0.N: the only change to the tests and scenarios), and the engine plays drachtio-sut (admin port 9061).
 # Needs `tape` and `config`, which are not project dependencies: they are installed into a temporary directory.
 # Usage: firmware/test/sip-engine/srf-suite/run.sh [uas|uac ...]   (not part of `make test`; see the engine README)
 set -u
@@ -16,6 +16,10 @@ cd "$SRF_SUITE_DIR"
 echo '{"name":"srf-suite","private":true}' > package.json
 npm install --no-audit --no-fund --no-save tape@5 config@3 >/dev/null 2>&1 || { echo "npm install tape config failed"; exit 1; }
 cp -r "$REPO/node_modules/drachtio-srf" .
+# The testbed's Docker addresses also appear in scenarios (e.g. a 302's Contact): same mapping there.
+sed -i 's/172\.29\.0\./127.0.1./g' drachtio-srf/test/scenarios/*.xml
+# Debian's SIPp 3.6.1 rejects a raw '<' inside an XML attribute (three scenarios' ereg); escaping it changes nothing else.
+sed -i 's/regexp="<sip:(\.\*)>"/regexp="\&lt;sip:(.*)\&gt;"/' drachtio-srf/test/scenarios/*.xml
 mkdir bin && cp "$HERE/docker" bin/docker && chmod +x bin/docker
 S="$SRF_SUITE_DIR/drachtio-srf/test/scenarios"
 HOSTS=()
