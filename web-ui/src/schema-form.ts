@@ -150,15 +150,17 @@ function buildObject(schema: JsonSchema, v: unknown, path: string, key: string, 
   };
   if (path === '') return { el: h('div', { class: 'form-fields' }, parts.map((p) => p.part.el)), read };
   const body = h('div', { class: 'form-fields' }, parts.map((p) => p.part.el));
-  // Optional sections without a default are absent until switched on (e.g. "agent": present = takes queue calls).
-  if (!required && schema.default === undefined) {
+  // Optional sections without a default (e.g. "agent": present = takes queue calls) and nullable ones (e.g. a
+  // queue's overflow, null = none) are off until switched on.
+  const nullable = schema.nullable === true || schema.default === null;
+  if ((!required && schema.default === undefined) || nullable) {
     const on = h('input', { type: 'checkbox', checked: v !== undefined && v !== null, 'data-path': path });
     const sync = () => (body.hidden = !on.checked);
     on.addEventListener('change', sync);
     sync();
     return {
       el: h('fieldset', { class: 'section', 'data-field': path }, h('legend', {}, h('label', {}, on, ` ${label(key)}`)), schema.description ? h('small', { class: 'hint' }, schema.description) : null, body, h('div', { class: 'field-error' })),
-      read: () => (on.checked ? read() : undefined),
+      read: () => (on.checked ? read() : nullable ? null : undefined),
     };
   }
   return { el: h('fieldset', { class: 'section', 'data-field': path }, h('legend', {}, label(key)), schema.description ? h('small', { class: 'hint' }, schema.description) : null, body, h('div', { class: 'field-error' })), read };

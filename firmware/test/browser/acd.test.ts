@@ -6,7 +6,7 @@ import { GOOD_PASSWORD, settledAdmin, startHarness } from '../web/harness.ts';
 import { buildUi, openBrowser, shot } from './browser.ts';
 
 test('through the real ACD core: an agent who pauses in the agent view gets no offers, and gets the waiting caller on resume', async (t) => {
-  const h = await startHarness(t, { uiDir: buildUi(t) });
+  const h = await startHarness(t, { uiDir: buildUi() });
   const admin = await settledAdmin(h);
   await admin.post('/api/v1/extensions', { number: '1001', name: 'Alice Example', agent: {} });
   await admin.post('/api/v1/queues', { number: '500', name: 'Support', members: ['1001'] });

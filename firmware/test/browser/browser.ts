@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { tempDir } from '../helpers/tmp.ts';
@@ -7,10 +8,19 @@ import { tempDir } from '../helpers/tmp.ts';
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 export const SCREENSHOTS = path.join(ROOT, 'test-artifacts', 'screenshots');
 
-/** Builds the web UI into a temporary directory, so the test sees the current sources and races no other build. */
-export function buildUi(t: { after(fn: () => void): void }): string {
-  const out = tempDir(t, 'callbox-ui-');
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'], { cwd: path.join(ROOT, 'web-ui'), stdio: 'inherit' });
+let built: string | undefined;
+
+/**
+ * Builds the web UI into a temporary directory, so the test sees the current sources and writes nothing shared;
+ * once per test file. Vite's lock against concurrent builds of one project is bypassed: each build has its own
+ * output directory, and test files run in parallel.
+ */
+export function buildUi(): string {
+  if (built !== undefined) return built;
+  const out = mkdtempSync(path.join(tmpdir(), 'callbox-ui-'));
+  process.once('exit', () => rmSync(out, { recursive: true, force: true }));
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--bypass-lock', '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'], { cwd: path.join(ROOT, 'web-ui'), stdio: 'inherit' });
+  built = out;
   return out;
 }
 

@@ -40,7 +40,7 @@ test('the owner signs in, must change the password, then builds an extension and
     button: { pressed: false },
     degraded: null,
   };
-  const h = await startHarness(t, { uiDir: buildUi(t), leds: () => structuredClone(panel) });
+  const h = await startHarness(t, { uiDir: buildUi(), leds: () => structuredClone(panel) });
   const { page } = await openBrowser(t);
   const scriptErrors: string[] = [];
   page.on('pageerror', (e) => scriptErrors.push(e.message));
@@ -111,7 +111,7 @@ test('the owner signs in, must change the password, then builds an extension and
 });
 
 test('the wallboard follows the live queue state without a reload, with colour thresholds', async (t) => {
-  const h = await startHarness(t, { uiDir: buildUi(t) });
+  const h = await startHarness(t, { uiDir: buildUi() });
   h.addUser('sue', 'supervisor', { queues: ['500', '501'] });
   const queue = (number: string, name: string, waiting: number, longestWaitS: number) => ({
     number, name, waiting, longestWaitS, estimatedWaitS: waiting * 25,
@@ -139,7 +139,7 @@ test('the wallboard follows the live queue state without a reload, with colour t
 });
 
 test('an agent works from the agent view: logs in, pauses with a reason, and the ACD state follows', async (t) => {
-  const h = await startHarness(t, { uiDir: buildUi(t) });
+  const h = await startHarness(t, { uiDir: buildUi() });
   const admin = await (async () => {
     const c = await h.as('admin', ADMIN_FIRST_PASSWORD);
     await c.post('/api/v1/auth/password', { current_password: ADMIN_FIRST_PASSWORD, new_password: GOOD_PASSWORD });
@@ -186,7 +186,7 @@ test('an agent works from the agent view: logs in, pauses with a reason, and the
 });
 
 test('the SNMP page changes the stored SNMP configuration; system and agents pages render', async (t) => {
-  const h = await startHarness(t, { uiDir: buildUi(t) });
+  const h = await startHarness(t, { uiDir: buildUi() });
   const { page } = await openBrowser(t);
   await firstLogin(page, h);
   await page.getByRole('link', { name: 'SNMP' }).click();

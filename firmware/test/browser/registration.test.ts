@@ -20,7 +20,7 @@ test('an extension created in the browser takes effect: a baresip phone register
   health.set('sip-engine', 'up', `udp 127.0.0.1:${calls.sipPort}`);
   const live = new InMemoryLiveState({ health });
   const stopFeed = feedRegistrations(live, calls.services.registrar, calls.db);
-  const web = await startWebServer({ bind: '127.0.0.1', port: await freePort(), health, log: createLogger('t', 'silent'), uiDir: buildUi(t), api: { db: calls.db, dataDir: tempDir(t), live } });
+  const web = await startWebServer({ bind: '127.0.0.1', port: await freePort(), health, log: createLogger('t', 'silent'), uiDir: buildUi(), api: { db: calls.db, dataDir: tempDir(t), live } });
   t.after(async () => {
     stopFeed();
     await web.close();
