@@ -1,9 +1,20 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import type Srf from 'drachtio-srf';
 import type { Trunk } from '../config/site-schema.ts';
+import { parseDigestParams } from '../calls/digest/params.ts';
+import { digestResponse } from '../calls/digest/verify.ts';
 import type { Logger } from '../log.ts';
 import type { TrunkRegistry } from './trunk-registry.ts';
 
 export type TrunkRegistrationState = { state: 'registered'; expiresAt: number } | { state: 'failed'; reason: string; retryAt: number } | { state: 'registering' };
+
+interface RegisterResult {
+  code: number;
+  reason: string;
+  /** Seconds the carrier granted. */
+  expires: number | undefined;
+  challenge: string | undefined;
+}
 
 const BACKOFF_MIN_MS = 2000;
 const BACKOFF_MAX_MS = 300_000;
@@ -19,6 +30,8 @@ export class TrunkRegistrations {
   readonly #states = new Map<string, TrunkRegistrationState>();
   readonly #timers = new Map<string, NodeJS.Timeout>();
   readonly #failures = new Map<string, number>();
+  /** One Call-ID per trunk for all its REGISTERs, with a rising CSeq (RFC 3261 10.2). */
+  readonly #dialogue = new Map<string, { callId: string; cseq: number }>();
   #stopped = false;
 
   constructor(o: { srf: Srf; trunks: TrunkRegistry; log: Logger }) {
@@ -45,7 +58,7 @@ export class TrunkRegistrations {
     const aor = `sip:${reg.user}@${domain}`;
     const want = expires ?? reg.expires_s;
     try {
-      const status = await this.#send(t, aor, want);
+      const status = await this.#sendWithAuth(t, aor, want);
       if (status.code >= 200 && status.code < 300) {
         if (want === 0) return;
         const granted = status.expires ?? want;
@@ -74,23 +87,63 @@ export class TrunkRegistrations {
     this.#timers.set(name, timer);
   }
 
-  #send(t: Trunk, aor: string, expires: number): Promise<{ code: number; reason: string; expires: number | undefined }> {
+  /** A REGISTER, and once more with credentials when the carrier challenges it. */
+  async #sendWithAuth(t: Trunk, aor: string, expires: number): Promise<RegisterResult> {
+    const first = await this.#sendOnce(t, aor, expires);
+    if ((first.code !== 401 && first.code !== 407) || !first.challenge) return first;
+    return this.#sendOnce(t, aor, expires, { header: first.code === 401 ? 'Authorization' : 'Proxy-Authorization', value: this.#answer(t, first.challenge) });
+  }
+
+  /** The credentials for a carrier's challenge (ours, not srf's: srf does not answer the challenge of a refresh). */
+  #answer(t: Trunk, challenge: string): string {
+    const reg = t.register as NonNullable<Trunk['register']>;
+    const p = parseDigestParams(challenge.split(/,\s*(?=Digest\s)/i)[0] ?? '') ?? {};
+    const host = t.host.includes(':') ? `[${t.host}]` : t.host;
+    const uri = `sip:${reg.domain ?? host}:${t.port}`;
+    const username = reg.auth_user ?? reg.user;
+    const algorithm = p['algorithm'] ?? 'MD5';
+    const qop = p['qop']?.split(',').map((q) => q.trim()).includes('auth') ? 'auth' : undefined;
+    const cnonce = randomBytes(8).toString('hex');
+    const nc = '00000001';
+    const response = digestResponse({ algorithm, username, realm: p['realm'] ?? '', password: reg.password, method: 'REGISTER', uri, nonce: p['nonce'] ?? '', ...(qop ? { qop, nc, cnonce } : {}) });
+    const parts = [`username="${username}"`, `realm="${p['realm'] ?? ''}"`, `nonce="${p['nonce'] ?? ''}"`, `uri="${uri}"`, `response="${response}"`, `algorithm=${algorithm}`];
+    if (p['opaque'] !== undefined) parts.push(`opaque="${p['opaque']}"`);
+    if (qop) parts.push(`qop=${qop}`, `nc=${nc}`, `cnonce="${cnonce}"`);
+    return `Digest ${parts.join(', ')}`;
+  }
+
+  #sendOnce(t: Trunk, aor: string, expires: number, auth?: { header: string; value: string }): Promise<RegisterResult> {
     const reg = t.register as NonNullable<Trunk['register']>;
     const host = t.host.includes(':') ? `[${t.host}]` : t.host;
     const uri = `sip:${reg.domain ?? host}:${t.port}${t.transport === 'udp' ? '' : `;transport=${t.transport}`}`;
+    const d = this.#dialogue.get(t.name) ?? { callId: `${randomUUID()}@callbox`, cseq: 1 };
+    this.#dialogue.set(t.name, d);
+    const cseq = d.cseq++;
     return new Promise((resolve, reject) => {
       (this.#srf.request as unknown as (uri: string, opts: unknown, cb: unknown) => void)(
         uri,
         {
           method: 'REGISTER',
-          headers: { From: `<${aor}>`, To: `<${aor}>`, Contact: `<sip:${reg.user}@localhost>`, Expires: String(expires) },
-          auth: { username: reg.auth_user ?? reg.user, password: reg.password },
+          headers: {
+            From: `<${aor}>`,
+            To: `<${aor}>`,
+            Contact: `<sip:${reg.user}@localhost>`,
+            Expires: String(expires),
+            'Call-ID': d.callId,
+            CSeq: `${cseq} REGISTER`,
+            ...(auth ? { [auth.header]: auth.value } : {}),
+          },
         },
         (err: Error | null, req: { on(e: 'response', f: (res: { status: number; reason: string; get(h: string): string | undefined }) => void): void }) => {
           if (err) return reject(err);
           req.on('response', (res) => {
             if (res.status < 200) return;
-            resolve({ code: res.status, reason: res.reason, expires: grantedExpires(res.get('Contact'), res.get('Expires')) });
+            resolve({
+              code: res.status,
+              reason: res.reason,
+              expires: grantedExpires(res.get('Contact'), res.get('Expires')),
+              challenge: res.get(res.status === 407 ? 'Proxy-Authenticate' : 'WWW-Authenticate'),
+            });
           });
         },
       );
@@ -106,7 +159,7 @@ export class TrunkRegistrations {
       registered.map((n) => {
         const t = this.#trunks.get(n);
         if (!t?.register) return undefined;
-        return Promise.race([this.#send(t, `sip:${t.register.user}@${t.register.domain ?? t.host}`, 0), new Promise((r) => setTimeout(r, 2000))]);
+        return Promise.race([this.#sendWithAuth(t, `sip:${t.register.user}@${t.register.domain ?? t.host}`, 0), new Promise((r) => setTimeout(r, 2000))]);
       }),
     );
   }
