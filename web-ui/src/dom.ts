@@ -52,6 +52,15 @@ export function since(iso: string): string {
   return fmtDuration(Math.max(0, (Date.now() - Date.parse(iso)) / 1000));
 }
 
+/** A duration that keeps counting on screen (time in state, call duration) without a new event from the box. */
+export function sinceEl(iso: string): HTMLElement {
+  return h('span', { 'data-since': iso }, since(iso));
+}
+
+setInterval(() => {
+  for (const el of document.querySelectorAll<HTMLElement>('[data-since]')) el.textContent = since(el.dataset['since'] ?? '');
+}, 1000);
+
 export function table(headers: string[], rows: Child[][], caption?: string): HTMLTableElement {
   return h(
     'table',

@@ -1,5 +1,5 @@
 import { ApiError, get, post, subscribe } from '../api.ts';
-import { field, h, notice, since, table } from '../dom.ts';
+import { field, h, notice, since, sinceEl, table } from '../dom.ts';
 import type { LiveAgent, LiveCall, LiveQueue } from '../live-types.ts';
 import { act, pauseReasons } from './agents.ts';
 
@@ -35,7 +35,7 @@ export function agentView(main: HTMLElement, extension: string | undefined): () 
     const select = h('select', {}, reasons.map((r) => h('option', { value: r.code }, r.name)));
     status.replaceChildren(
       ...[h('h2', {}, 'My status'),
-      h('p', { class: 'agent-big' }, h('span', { class: `badge agent-${me.state}` }, me.state), ` for ${since(me.since)}`, me.pauseReason && me.state === 'paused' ? ` — ${me.pauseReason}` : ''),
+      h('p', { class: 'agent-big' }, h('span', { class: `badge agent-${me.state}` }, me.state), ' for ', sinceEl(me.since), me.pauseReason && me.state === 'paused' ? ` — ${me.pauseReason}` : ''),
       h('div', { class: 'buttons' },
         me.state === 'logged-out'
           ? h('button', { type: 'button', class: 'primary', onclick: () => void act(extension, 'login') }, 'Log in to my queues')

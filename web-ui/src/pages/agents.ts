@@ -1,5 +1,5 @@
 import { ApiError, get, post, subscribe } from '../api.ts';
-import { h, notice, since } from '../dom.ts';
+import { h, notice, sinceEl } from '../dom.ts';
 import type { LiveAgent } from '../live-types.ts';
 
 export async function pauseReasons(): Promise<{ code: string; name: string }[]> {
@@ -31,7 +31,7 @@ export function agentsPage(main: HTMLElement, canControl: boolean): () => void {
           return h('tr', { 'data-agent': a.extension },
             h('td', {}, `${a.name} (${a.extension})`),
             h('td', {}, h('span', { class: `badge agent-${a.state}` }, a.state + (a.pauseReason && a.state === 'paused' ? `: ${a.pauseReason}` : ''))),
-            h('td', {}, since(a.since)),
+            h('td', {}, sinceEl(a.since)),
             h('td', {}, a.queues.join(', ')),
             h('td', {}, a.registered ? 'registered' : 'not registered'),
             h('td', {}, String(a.answeredToday)),

@@ -1,5 +1,5 @@
 import { get, subscribe } from '../api.ts';
-import { h, since, table } from '../dom.ts';
+import { h, sinceEl, table } from '../dom.ts';
 import type { Health, Leds, LiveCall, LiveRegistration, LiveTrunk } from '../live-types.ts';
 
 /** Health, front panel, trunks, active calls and today's counts, live. */
@@ -37,7 +37,7 @@ export function dashboard(main: HTMLElement): () => void {
     trunks.replaceChildren(h('h2', {}, 'Trunks'), table(['Trunk', 'State', 'Calls', 'Detail'], t.map((x) => [x.name, h('span', { class: `badge state-${x.state === 'up' ? 'up' : x.state === 'down' ? 'down' : 'starting'}` }, x.state), x.activeCalls, x.detail])));
   const renderCalls = (c: LiveCall[]) => {
     activeCalls = c.length;
-    calls.replaceChildren(h('h2', {}, `Active calls (${c.length})`), table(['Caller', 'Called', 'State', 'Queue', 'Agent', 'Duration'], c.map((x) => [x.callerName ? `${x.callerName} <${x.caller}>` : x.caller, x.callee, x.state, x.queue ?? '', x.extension ?? '', since(x.startedAt)])));
+    calls.replaceChildren(h('h2', {}, `Active calls (${c.length})`), table(['Caller', 'Called', 'State', 'Queue', 'Agent', 'Duration'], c.map((x) => [x.callerName ? `${x.callerName} <${x.caller}>` : x.caller, x.callee, x.state, x.queue ?? '', x.extension ?? '', sinceEl(x.startedAt)])));
   };
 
   const renderPhones = (r: LiveRegistration[]) =>
