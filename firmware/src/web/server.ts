@@ -126,7 +126,15 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
     });
     app.use(api.router.routes()).use(api.router.allowedMethods());
   }
-  if (o.uiDir && existsSync(o.uiDir)) app.use(serve(o.uiDir, { maxage: 3600_000, index: 'index.html' }));
+  if (o.uiDir && existsSync(o.uiDir)) {
+    // Vite names assets by content hash: cache them for good; index.html must be asked again after a firmware update.
+    app.use(
+      serve(o.uiDir, {
+        index: 'index.html',
+        setHeaders: (res, file) => res.setHeader('Cache-Control', /[\\/]assets[\\/]/.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache'),
+      }),
+    );
+  }
 
   const server = secure ? https.createServer({ cert: o.tls?.cert, key: o.tls?.key }, app.callback()) : http.createServer(app.callback());
   await new Promise<void>((resolve, reject) => {

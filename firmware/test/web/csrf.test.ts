@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
 import { listAudit } from '../../src/config/repositories/audit.ts';
+import { tempDir } from '../helpers/tmp.ts';
 import { settledAdmin, startHarness } from './harness.ts';
 
 test('a change without the CSRF token, or with a wrong one, is refused and changes nothing', async (t) => {
@@ -34,4 +37,17 @@ test('security headers are on every answer', async (t) => {
   assert.equal(r.headers.get('x-frame-options'), 'SAMEORIGIN');
   assert.equal(r.headers.get('referrer-policy'), 'no-referrer');
   assert.equal(r.headers.get('cache-control'), 'no-store');
+});
+
+test('the console page is revalidated after an update; its hashed assets are cached for good', async (t) => {
+  const ui = tempDir(t);
+  mkdirSync(path.join(ui, 'assets'));
+  writeFileSync(path.join(ui, 'index.html'), '<!doctype html><title>Callbox</title>');
+  writeFileSync(path.join(ui, 'assets', 'index-abc123.js'), 'console.log(1)');
+  const h = await startHarness(t, { uiDir: ui });
+  const page = await fetch(`${h.web.url}/`);
+  assert.equal(page.status, 200);
+  assert.equal(page.headers.get('cache-control'), 'no-cache');
+  const asset = await fetch(`${h.web.url}/assets/index-abc123.js`);
+  assert.match(asset.headers.get('cache-control') ?? '', /immutable/);
 });
