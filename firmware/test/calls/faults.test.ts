@@ -35,6 +35,20 @@ test('the calls app restarts while phones are registered: they stay reachable wi
   assert.equal(registrations(), before, 'no phone had to register again');
 });
 
+test('the calls app stopping mid-call ends the call on both phones, completes the CDRs and leaves no media behind', async (t) => {
+  const h = await startCallHarness(t);
+  const [alice, bob] = await twoPhones(t, h);
+  await call(alice, bob);
+  await h.restartServices();
+  await Promise.all([alice.waitEvent('CALL_CLOSED'), bob.waitEvent('CALL_CLOSED')]);
+  const cdrs = listCdrs(h.db);
+  assert.equal(cdrs.length, 2);
+  assert.ok(cdrs.every((c) => c.endedAt && c.hangupCause === 'shutdown'), JSON.stringify(cdrs));
+  assert.equal(((await h.rtp.ng.command('list', { limit: 10 }))['calls'] as string[]).length, 0);
+  assert.equal(h.engine.counters().liveDialogs, 0, 'the SIP engine holds no dialog of the stopped app');
+  await call(alice, bob);
+});
+
 test('rtpengine killed mid-call: both phones get BYE, the CDRs are complete, and new calls work once it is back', async (t) => {
   const h = await startCallHarness(t);
   const [alice, bob] = await twoPhones(t, h);
