@@ -122,10 +122,15 @@ test('the wallboard follows the live queue state without a reload, with colour t
   h.live.setQueue(queue('501', 'Sales', 1, 12));
   const { page } = await openBrowser(t);
   await page.goto(h.web.url);
-  await page.getByLabel('Username').fill('sue');
-  await page.getByLabel('Password').fill(GOOD_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('link', { name: 'Wallboard' }).click();
+  // Keyboard only: the username field has the focus, Tab moves on, Enter signs in.
+  await page.getByLabel('Username').waitFor();
+  await page.keyboard.type('sue');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(GOOD_PASSWORD);
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+  await page.getByRole('link', { name: 'Wallboard' }).focus();
+  await page.keyboard.press('Enter');
   const support = page.locator('[data-queue="500"]');
   await support.waitFor();
   assert.match((await support.getAttribute('class')) ?? '', /level-ok/);
