@@ -12,7 +12,7 @@ import { freePort } from '../helpers/ports.ts';
 import { FakeSource } from '../snmp/fake-source.ts';
 import { tool } from '../snmp/tools.ts';
 import type { GpioSnapshot } from '../../src/platform/gpio.ts';
-import { ADMIN_FIRST_PASSWORD, GOOD_PASSWORD, startHarness, type Harness } from '../web/harness.ts';
+import { ADMIN_FIRST_PASSWORD, GOOD_PASSWORD, settledAdmin, startHarness, type Harness } from '../web/harness.ts';
 import { buildUi, openBrowser, shot } from './browser.ts';
 
 const NEW_PASSWORD = 'Owner-chosen-pass-42';
@@ -112,6 +112,9 @@ test('the owner signs in, must change the password, then builds an extension and
 
 test('the wallboard follows the live queue state without a reload, with colour thresholds', async (t) => {
   const h = await startHarness(t, { uiDir: buildUi() });
+  const admin = await settledAdmin(h);
+  await admin.post('/api/v1/extensions', { number: '1001', name: 'Alice Example', agent: {} });
+  await admin.post('/api/v1/queues', { number: '500', name: 'Support', members: ['1001'] });
   h.addUser('sue', 'supervisor', { queues: ['500', '501'] });
   const queue = (number: string, name: string, waiting: number, longestWaitS: number) => ({
     number, name, waiting, longestWaitS, estimatedWaitS: waiting * 25,
@@ -141,6 +144,18 @@ test('the wallboard follows the live queue state without a reload, with colour t
   assert.match((await page.locator('[data-queue="501"]').getAttribute('class')) ?? '', /level-ok|level-warn/);
   await page.locator('.wall-chart canvas').waitFor();
   await shot(page, '07-wallboard');
+
+  // The supervisor pauses an agent of their queue from the agents page; one of another queue is out of reach.
+  h.live.setAgent({ extension: '1001', name: 'Alice Example', state: 'idle', since: new Date().toISOString(), queues: ['500'], registered: true, answeredToday: 3 });
+  h.live.setAgent({ extension: '1009', name: 'Zed Elsewhere', state: 'idle', since: new Date().toISOString(), queues: ['777'], registered: true, answeredToday: 0 });
+  await page.getByRole('link', { name: 'Agents', exact: true }).click();
+  const row = page.locator('tr[data-agent="1001"]');
+  await row.getByRole('button', { name: 'Pause' }).click();
+  await row.locator('.badge.agent-paused').waitFor();
+  assert.equal(h.live.snapshot().agents.find((a) => a.extension === '1001')?.state, 'paused');
+  assert.equal(await page.locator('tr[data-agent="1009"]').count(), 0, 'agents of other queues are not listed');
+  await row.getByRole('button', { name: 'Log out' }).click();
+  await row.locator('.badge.agent-logged-out').waitFor();
 });
 
 test('an agent works from the agent view: logs in, pauses with a reason, and the ACD state follows', async (t) => {
