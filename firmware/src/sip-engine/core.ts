@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { bump, newCounters, statusClass, type EngineCounters } from './counters.ts';
 import { DialogStore, type Dialog } from './dialog/dialog.ts';
-import { contactFor, isSelf, resolveDest, rewriteLocalhost, type HostMap } from './outgoing.ts';
+import { bracketAddresses, contactFor, isSelf, resolveDest, rewriteLocalhost, type HostMap } from './outgoing.ts';
 import { Proxy } from './proxy.ts';
 import { buildCancel, buildResponse, newBranch, randomToken, reasonPhrase } from './parser/build.ts';
 import { canonicalName } from './parser/header-names.ts';
@@ -291,6 +291,7 @@ export class SipCore {
       return conn.reply(msgId, ['NOK', `invalid SIP message: ${(err as Error).message}`]);
     }
     for (const h of msg.headers) h.raw = canonicalName(h.name);
+    bracketAddresses(msg);
     if (!msg.isRequest) {
       if (!txnId) {
         conn.reply(msgId, ['NO', 'transaction id missing']);

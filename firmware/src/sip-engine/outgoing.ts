@@ -1,7 +1,7 @@
 import dns from 'node:dns';
 import net from 'node:net';
 import type { SipMessage } from './parser/message.ts';
-import { parseNameAddr, parseUri } from './parser/tokens.ts';
+import { formatNameAddr, parseNameAddr, parseUri, splitList } from './parser/tokens.ts';
 import type { Dest } from './transaction/types.ts';
 import { hostPort, type ListenPoint, type Proto } from './transport/types.ts';
 
@@ -42,6 +42,23 @@ export function rewriteLocalhost(msg: SipMessage, lp: ListenPoint): void {
   for (const h of msg.headers) {
     if (h.name !== 'from' && h.name !== 'to' && h.name !== 'contact' && h.name !== 'p-asserted-identity') continue;
     if (h.value.includes('@localhost')) h.value = h.value.replace(/@localhost(:\d+)?/g, '@' + hp);
+  }
+}
+
+/**
+ * Apps often write `From: sip:a@b` or `Contact: sip:a@b`; drachtio's stack re-encodes these as name-addr, and peers
+ * such as SIPp expect `<...>` around the URI (`<sip:(.*)>` in scenarios). Do the same.
+ */
+export function bracketAddresses(msg: SipMessage): void {
+  for (const h of msg.headers) {
+    if (h.name !== 'from' && h.name !== 'to' && h.name !== 'contact' && h.name !== 'p-asserted-identity') continue;
+    if (h.value.includes('<') || h.value.trim() === '*') continue;
+    const parts = h.name === 'contact' ? splitList(h.value) : [h.value];
+    const out = parts.map((v) => {
+      const na = parseNameAddr(v);
+      return na ? formatNameAddr(na) : v;
+    });
+    h.value = out.join(', ');
   }
 }
 

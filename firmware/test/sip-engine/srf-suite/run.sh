@@ -47,6 +47,9 @@ sipp-uas-407-no-auth-header 27 uas-407-no-auth-header.xml
 sipp-uas-200-ok-no-contact-cancel 28 uas-200-ok-no-contact-cancel.xml
 sipp-uas-fast-update 29 uas-update-with-sdp.xml
 LIST
+# UAS containers some tests start by name (docker run --name): the stand-in docker looks them up here.
+echo "sipp-uas-b-teardown 127.0.1.40" > "$SRF_SUITE_DIR/names"
+HOSTS+=(--host "sipp-uas-b-teardown=127.0.1.40")
 "$NODE" "$REPO/firmware/test/sip-engine/fixtures/run-engine.ts" --contact "sip:127.0.0.1:5060;transport=udp,tcp" --port 9061 --secret cymru --loglevel warn "${HOSTS[@]}" &
 pids+=($!)
 sleep 1
