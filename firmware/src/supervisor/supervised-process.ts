@@ -38,7 +38,8 @@ export class SupervisedProcess extends EventEmitter<{ state: [ProcessState, stri
   constructor(o: SupervisedProcessOptions) {
     super();
     this.name = o.name;
-    this.#o = { readyTimeoutMs: 10_000, backoffMs: { initial: 500, max: 30_000 }, stableAfterMs: 60_000, ...o };
+    // 30 s: a loaded 2-core box starting from cold may need it; a daemon that never comes up still fails the start.
+    this.#o = { readyTimeoutMs: 30_000, backoffMs: { initial: 500, max: 30_000 }, stableAfterMs: 60_000, ...o };
     this.#delay = this.#o.backoffMs.initial;
   }
 
