@@ -4,7 +4,7 @@ import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { test } from 'node:test';
-import { spawnProcess } from '../helpers/process.ts';
+import { alive, spawnProcess } from '../helpers/process.ts';
 import { freePort } from '../helpers/ports.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -41,15 +41,6 @@ function pgrep(pattern: string): number[] {
     return [];
   }
 }
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 test('callbox run reaches a green /health with the example site and real rtpengine, and stops leaving no child', async (t) => {
   const dataDir = tempDir(t);
   const env = await envFor(dataDir);

@@ -76,3 +76,13 @@ export function spawnProcess(
   });
   return { child, output: () => out, waitFor, stop, exited };
 }
+
+/** Whether a process with this PID still exists (signal 0 checks without disturbing it). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

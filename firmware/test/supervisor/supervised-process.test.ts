@@ -4,21 +4,13 @@ import { createLogger } from '../../src/log.ts';
 import { SupervisedProcess } from '../../src/supervisor/supervised-process.ts';
 import { tcpReachable } from '../../src/supervisor/probes.ts';
 import { freePort } from '../helpers/ports.ts';
+import { alive } from '../helpers/process.ts';
 
 // A tiny daemon: listens on the port it is given; the test kills it to play a crash.
 const daemon = (port: number) => [
   '-e',
   `require('node:net').createServer((s) => s.end()).listen(${port}, '127.0.0.1'); console.log('listening');`,
 ];
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 test('a crashed child is restarted with backoff, and stop leaves no process behind', async (t) => {
   const port = await freePort();
