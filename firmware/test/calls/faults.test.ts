@@ -110,3 +110,17 @@ test('with rtpengine down new calls get 503 and Retry-After; malformed SDP gets 
   const closed = await alice.waitEvent('CALL_CLOSED');
   assert.match(closed.param ?? '', /404/);
 });
+
+test('the caller hangs up just as the callee answers: no leg, dialog or media is left behind', async (t) => {
+  const h = await startCallHarness(t);
+  const [alice, bob] = await twoPhones(t, h);
+  for (let i = 0; i < 3; i++) {
+    const b = bob.events.length;
+    alice.command('dial', '1002');
+    await bob.waitEvent('CALL_ESTABLISHED', 10_000, b);
+    alice.command('hangup');
+    await bob.waitEvent('CALL_CLOSED', 10_000, b);
+    await until('nothing left', async () => h.services.live.size === 0 && h.engine.counters().liveDialogs === 0 && ((await h.rtp.ng.command('list', { limit: 10 }))['calls'] as string[]).length === 0);
+  }
+  assert.ok(listCdrs(h.db).every((c) => c.endedAt), 'every leg has its end');
+});

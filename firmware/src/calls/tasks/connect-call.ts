@@ -5,7 +5,7 @@ import { dispositionOf } from '../cdr-log.ts';
 import type { InviteContext, InviteStep } from '../invite-context.ts';
 import type { LiveCall } from '../live-calls.ts';
 import { dialTarget, placeCall } from '../route-call.ts';
-import { tagOf, type SrfRequest, type SrfResponse } from '../sip-types.ts';
+import { tagOf, type Dialog, type SrfRequest, type SrfResponse } from '../sip-types.ts';
 
 /**
  * The B2BUA step: the caller's SDP is offered to rtpengine, the destination is rung with rtpengine's SDP, and
@@ -54,6 +54,8 @@ export const connectCall: InviteStep = async (ctx): Promise<'done'> => {
       return true;
     },
   });
+  // The callee's leg once it answered: hung up again if the caller's side fails after that.
+  let callee: { dialog: Dialog; legId: string } | undefined;
   try {
     const offerSdp = await media.offer(callerTag, req.body);
     let rang = false;
@@ -91,9 +93,15 @@ export const connectCall: InviteStep = async (ctx): Promise<'done'> => {
       await media.delete();
       return 'done';
     }
+    callee = { dialog: result.dialog, legId: result.legId };
     const calleeTag = result.dialog.sip.remoteTag;
     const callerSdp = await media.answer(callerTag, calleeTag, result.dialog.remote.sdp);
     const uas = await deps.srf.createUAS(req, res, { localSdp: callerSdp });
+    // A CANCEL that crossed our 200: the engine has already answered 487, so there is no call to bridge.
+    if (abort.signal.aborted) {
+      uas.destroy();
+      throw new Error('caller cancelled while the answer was sent');
+    }
     answered = true;
     deps.cdrs.answered(legId);
     deps.live.delete(setup);
@@ -103,7 +111,12 @@ export const connectCall: InviteStep = async (ctx): Promise<'done'> => {
   } catch (err) {
     deps.log.warn({ err: (err as Error).message, interaction: interactionId }, 'call setup failed');
     if (!res.finalResponseSent) res.send(/rtpengine/.test((err as Error).message) ? 503 : 500, { headers: { 'Retry-After': '30' } });
-    deps.cdrs.ended(legId, 'failed', (err as Error).message);
+    deps.cdrs.ended(legId, abort.signal.aborted ? 'cancelled' : 'failed', abort.signal.aborted ? 'caller cancelled' : (err as Error).message);
+    if (callee) {
+      // The caller went away (CANCEL) while the callee's answer was being bridged.
+      callee.dialog.destroy();
+      deps.cdrs.ended(callee.legId, 'cancelled', 'caller cancelled after the answer');
+    }
     await media.delete().catch(() => undefined);
     return 'done';
   } finally {
