@@ -20,7 +20,7 @@ CREATE TABLE call_legs (
 `;
 
 export const migration: Migration = {
-  version: 4,
+  version: 6,
   description: 'SIP dialogs of connected calls',
   up(db) {
     db.exec(sql);
