@@ -49,7 +49,7 @@ test: deps-test build firmware lint
 bench: deps-test build
 	@PATH="$(dir $(NODE)):$$PATH" $(NODE) scripts/bench.ts
 
-firmware: build
+firmware: deps-test build
 	@PATH="$(dir $(NODE)):$$PATH" scripts/build-firmware.sh
 
 test-hw: $(NPM_STAMP)

@@ -23,6 +23,9 @@ base_binary() {
   echo "$dir/bin/node"
 }
 
+# onoff's addon (GPIO on the boards), built against Node 24's headers for both architectures.
+scripts/build-native.sh
+
 version=$(node -p "require('./package.json').version")
 commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 # One CommonJS bundle with every dependency: inside a SEA `require` loads only built-in modules.
@@ -30,7 +33,7 @@ node_modules/.bin/esbuild firmware/src/cli.ts --bundle --platform=node --format=
   --alias:better-sqlite3=./firmware/src/native/better-sqlite3-sea.ts \
   --alias:better-sqlite3-original=./node_modules/better-sqlite3/lib/index.js \
   --alias:supports-color=./scripts/empty-module.cjs \
-  --external:onoff --external:epoll \
+  --alias:epoll=./firmware/src/native/epoll-sea.ts \
   --define:CALLBOX_BUILD_INFO="{\"version\":\"$version\",\"commit\":\"$commit\"}" \
   --define:import.meta.url=__callbox_import_meta_url \
   --banner:js="const __callbox_import_meta_url = require('node:url').pathToFileURL(__filename).href;" \
@@ -45,7 +48,10 @@ for arch in x64 arm64; do
   "disableExperimentalSEAWarning": true,
   "useCodeCache": false,
   "useSnapshot": false,
-  "assets": { "better_sqlite3.node": "node_modules/better-sqlite3/prebuilds/linux-$arch.node" }
+  "assets": {
+    "better_sqlite3.node": "node_modules/better-sqlite3/prebuilds/linux-$arch.node",
+    "epoll.node": "build/native/$arch/epoll.node"
+  }
 }
 JSON
   # The blob is made by the host's Node 24 (same version as both base binaries); no code cache, so it runs on either.

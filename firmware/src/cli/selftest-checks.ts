@@ -8,6 +8,7 @@ import { portFree } from '../supervisor/probes.ts';
 import { SupervisedProcess } from '../supervisor/supervised-process.ts';
 import { createLogger } from '../log.ts';
 import { detectBoard } from '../platform/board.ts';
+import { loadOnoff } from '../platform/gpio-onoff.ts';
 
 export interface CheckResult {
   check: string;
@@ -23,6 +24,16 @@ export function checkBoard(): CheckResult {
     return { check: 'board', ok: true, detail: `${d.board.id} (${d.how}: ${d.reason})` };
   } catch (err) {
     return { check: 'board', ok: false, detail: (err as Error).message, fix: 'set CALLBOX_BOARD to one of the ids in board-configs/, or unset it' };
+  }
+}
+
+/** The GPIO library with its native addon: needed on a board, and carried inside the one-file firmware. */
+export async function checkGpioLibrary(): Promise<CheckResult> {
+  try {
+    await loadOnoff();
+    return { check: 'gpio library', ok: true, detail: 'onoff and its epoll addon load' };
+  } catch (err) {
+    return { check: 'gpio library', ok: false, detail: (err as Error).message.slice(0, 200), fix: 'use the one-file firmware (make firmware), which carries the addon built for its Node' };
   }
 }
 

@@ -1,5 +1,7 @@
 import { readEnv } from '../env.ts';
-import { checkBoard, checkDataDir, checkNode, checkPorts, checkRtpengine, checkSqlite, type CheckResult } from './selftest-checks.ts';
+import { isSea } from 'node:sea';
+import { detectBoard } from '../platform/board.ts';
+import { checkBoard, checkDataDir, checkGpioLibrary, checkNode, checkPorts, checkRtpengine, checkSqlite, type CheckResult } from './selftest-checks.ts';
 
 function table(rows: CheckResult[]): string {
   const w = Math.max(...rows.map((r) => r.check.length), 5);
@@ -18,6 +20,8 @@ export async function selftestCommand(): Promise<number> {
   const dataDirOk = rows[1]?.ok === true;
   if (dataDirOk) rows.push(checkSqlite(env));
   rows.push(checkBoard());
+  // A developer checkout has no GPIO to drive (and npm does not build the addon); a board and the packaged firmware do.
+  if (isSea() || detectBoard().board.id !== 'simulated') rows.push(await checkGpioLibrary());
   rows.push(...(await checkPorts(env)));
   if (dataDirOk) rows.push(await checkRtpengine(env));
   console.log(table(rows));

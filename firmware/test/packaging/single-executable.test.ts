@@ -32,9 +32,10 @@ test('the x64 one-file firmware runs version, config apply and selftest on its o
   r = run(exe('x64'), ['selftest'], dataDir);
   assert.match(r.stdout, /sqlite \(WAL\) +ok/);
   assert.match(r.stdout, /rtpengine +ok/);
+  assert.match(r.stdout, /gpio library +ok +onoff and its epoll addon load/, 'the GPIO addon travels inside the executable');
 });
 
-test('the arm64 one-file firmware runs version and its SQLite under qemu', (t) => {
+test('the arm64 one-file firmware runs version, its SQLite and its GPIO addon under qemu', (t) => {
   assert.ok(existsSync(exe('arm64')), 'make firmware built build/firmware/arm64/bin/callbox');
   assert.ok(existsSync('/usr/bin/qemu-aarch64-static'), 'qemu-user-static is installed by make test');
   const dataDir = tempDir(t);
@@ -45,4 +46,6 @@ test('the arm64 one-file firmware runs version and its SQLite under qemu', (t) =
   r = run('/usr/bin/qemu-aarch64-static', [...qemu, 'config', 'apply', path.join(root, 'firmware', 'examples', 'site.yaml')], dataDir);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /configuration revision 1/);
+  r = run('/usr/bin/qemu-aarch64-static', [...qemu, 'selftest'], dataDir);
+  assert.match(r.stdout, /gpio library +ok/, r.stdout);
 });
