@@ -33,6 +33,7 @@ deps-test: $(NPM_STAMP)
 
 typecheck: $(NPM_STAMP)
 	$(NODE) node_modules/typescript/bin/tsc -p .
+	$(NODE) node_modules/typescript/bin/tsc -p web-ui
 
 build: $(NPM_STAMP)
 	@PATH="$(dir $(NODE)):$$PATH" scripts/build.sh
