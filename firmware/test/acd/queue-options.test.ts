@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { queueSchema } from '../../src/config/site-schema.ts';
 import { Acd, acdConfigFromSite, defaultQueueOptions, queueOptionsSchema, queueOptionsTable, siteQueueSchema } from '../../src/acd/index.ts';
 
 test('an empty options object gets the documented defaults', () => {
@@ -70,4 +71,12 @@ queues:
     () => acdConfigFromSite(site.extensions, [siteQueueSchema.parse({ number: '9', name: 'x', members: ['2000'] })]),
     /queues\.0\.members\.0: extension 2000 has no agent block/,
   );
+});
+
+test('a queue exactly as the site file holds it (with announcements, music and service level) configures the distributor', () => {
+  const queue = queueSchema.parse({ number: '500', name: 'Billing', members: ['1001'], service_level_s: 30, announce: { position: false }, music_on_hold: 'moh/default', wrapup_s: 5 });
+  const config = acdConfigFromSite([{ number: '1001', agent: { skills: {} } }], [queue]);
+  assert.deepEqual(Object.keys(config.queues[0]?.options ?? {}).filter((k) => ['service_level_s', 'announce', 'music_on_hold'].includes(k)), []);
+  assert.equal((config.queues[0]?.options as { wrapup_s?: number }).wrapup_s, 5);
+  assert.doesNotThrow(() => new Acd(config, { now: 0 }));
 });
