@@ -11,6 +11,8 @@ export interface BridgeLeg {
   legId: string;
   party: Party;
   held: boolean;
+  /** Where the party's requests come from, as an outbound-proxy URI (a phone behind NAT). */
+  nextHop?: string | undefined;
 }
 
 /**
@@ -33,8 +35,14 @@ export class Bridge implements LiveCall {
     this.interactionId = interactionId;
     this.#legs = [a, b];
     deps.live.add(this);
-    this.#watch(a);
-    this.#watch(b);
+    this.#adopt(a);
+    this.#adopt(b);
+  }
+
+  /** Watches a leg and stores its dialog, so a crash of the app still lets the next run hang it up. */
+  #adopt(leg: BridgeLeg): void {
+    this.#watch(leg);
+    this.#deps.legs.save(this.interactionId, leg.legId, leg.dialog, leg.nextHop);
   }
 
   legs(): readonly BridgeLeg[] {
@@ -71,6 +79,7 @@ export class Bridge implements LiveCall {
     if (this.#ended) return;
     this.#ended = true;
     this.#deps.live.delete(this);
+    for (const l of this.#legs) this.#deps.legs.remove(l.legId);
     this.#deps.cdrs.ended(remaining.legId, 'answered', cause);
     await destroy(remaining.dialog, cause);
     await this.media.delete().catch((err: Error) => this.#deps.log.warn({ err: err.message }, 'rtpengine delete failed; the reconcile will retry'));
@@ -142,6 +151,7 @@ export class Bridge implements LiveCall {
     this.#deps.live.delete(this);
     this.#legs[this.#legs.indexOf(keep)] = gone;
     this.#deps.cdrs.ended(gone.legId, 'transferred', cause);
+    this.#deps.legs.remove(gone.legId);
     await destroy(gone.dialog, cause);
     await this.media.delete().catch(() => undefined);
   }
@@ -171,7 +181,8 @@ export class Bridge implements LiveCall {
       stay.held = false;
       moving.held = false;
       this.#legs[this.#legs.indexOf(leg)] = moving;
-      this.#watch(moving);
+      this.#adopt(moving);
+      this.#deps.legs.remove(leg.legId);
       this.#deps.cdrs.ended(leg.legId, 'transferred', 'attended transfer');
       await other.release(moving, 'attended transfer');
       await this.#transferorLeaves(leg);
@@ -223,7 +234,8 @@ export class Bridge implements LiveCall {
       const idx = this.#legs.indexOf(leg);
       const newLeg: BridgeLeg = { dialog: result.dialog, tag: result.dialog.sip.remoteTag, legId: result.legId, party: { number: target, extension: dest.kind === 'extension' ? target : undefined }, held: false };
       this.#legs[idx] = newLeg;
-      this.#watch(newLeg);
+      this.#adopt(newLeg);
+      this.#deps.legs.remove(leg.legId);
       if (stay.held || leg.held) await this.media.stopPlay(stay.tag).catch(() => undefined);
       this.#deps.cdrs.ended(leg.legId, 'transferred', `transferred to ${target}`);
       await this.#transferorLeaves(leg);

@@ -7,6 +7,7 @@ import type { CdrLog } from './cdr-log.ts';
 import type { NonceIssuer } from './digest/nonce.ts';
 import type { DigestAlgorithm } from './digest/verify.ts';
 import type { LiveCalls } from './live-calls.ts';
+import type { LegStore } from './orphan-legs.ts';
 import type { PickupBoard } from './pickup-board.ts';
 import type { Registrar } from './registrar.ts';
 
@@ -20,6 +21,7 @@ export interface CallDeps {
   trunks: TrunkRegistry;
   cdrs: CdrLog;
   live: LiveCalls;
+  legs: LegStore;
   pickups: PickupBoard;
   nonces: NonceIssuer;
   realm: string;

@@ -26,7 +26,7 @@ export interface DialEnv {
   ringing?: Set<string>;
 }
 
-export type DialResult = { ok: true; dialog: Dialog; legId: string } | { ok: false; status: number };
+export type DialResult = { ok: true; dialog: Dialog; legId: string; nextHop?: string | undefined } | { ok: false; status: number };
 
 /**
  * Rings all attempts at once; the first to answer wins and the others are cancelled. After timeoutMs
@@ -97,7 +97,7 @@ export function dialLegs(env: DialEnv, attempts: readonly DialAttempt[], timeout
             if (legId) deps.cdrs.answered(legId);
             pending.delete(sent as SrfRequest);
             cancelAll();
-            finish({ ok: true, dialog, legId: legId ?? dialog.sip.callId });
+            finish({ ok: true, dialog, legId: legId ?? dialog.sip.callId, nextHop: a.proxy });
           },
           (err: { status?: number; message?: string }) => {
             if (sent) pending.delete(sent);

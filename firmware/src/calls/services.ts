@@ -15,6 +15,7 @@ import { inviteHandler } from './invite-handler.ts';
 import { LiveCalls } from './live-calls.ts';
 import { feedRegistrations, type RegistrationSink } from './live-feed.ts';
 import { listAllBindings } from '../config/repositories/registrations.ts';
+import { hangUpOrphanLegs, LegStore } from './orphan-legs.ts';
 import { PickupBoard } from './pickup-board.ts';
 import { Registrar } from './registrar.ts';
 
@@ -73,8 +74,9 @@ export async function startCallServices(o: CallServicesOptions): Promise<CallSer
   srf.connect({ host: o.engine.host, port: o.engine.port, secret: o.engine.secret });
   await once(srf, 'connect');
   log.info({ engine: `${o.engine.host}:${o.engine.port}` }, 'calls app connected to the SIP engine');
+  await hangUpOrphanLegs(srf, o.db, log);
 
-  const deps: CallDeps = { srf, db: o.db, ng: o.ng, log, registrar, trunks, cdrs: new CdrLog(o.db, log), live, pickups: new PickupBoard(), nonces, realm, digestAlgorithms, mediaUp: o.mediaUp, mohFile: o.mohFile };
+  const deps: CallDeps = { srf, db: o.db, ng: o.ng, log, registrar, trunks, cdrs: new CdrLog(o.db, log), live, legs: new LegStore(o.db, log), pickups: new PickupBoard(), nonces, realm, digestAlgorithms, mediaUp: o.mediaUp, mohFile: o.mohFile };
   srf.use('register', (req, res) => registrar.handle(req, res));
   srf.invite(inviteHandler(deps));
   srf.use('options', (_req, res) => res.send(200));
@@ -115,6 +117,7 @@ export async function startCallServices(o: CallServicesOptions): Promise<CallSer
   };
   const reconcileTimer = setInterval(() => void reconcile().catch((err: Error) => log.warn({ err: err.message }, 'reconcile failed')), o.reconcileIntervalMs ?? 30_000);
 
+  let stopped = false;
   return {
     srf,
     registrar,
@@ -122,6 +125,8 @@ export async function startCallServices(o: CallServicesOptions): Promise<CallSer
     trunkRegistrations,
     reconcile,
     stop: async () => {
+      if (stopped) return;
+      stopped = true;
       clearInterval(reconcileTimer);
       offMedia();
       await trunkRegistrations.stop();

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { test } from 'node:test';
+import { spawnProcess } from '../helpers/process.ts';
 import { listCdrs } from '../../src/config/repositories/cdrs.ts';
 import { Phone, phoneRtpBase } from './baresip.ts';
 import { PASSWORDS, startCallHarness, until, type CallHarness } from './harness.ts';
@@ -123,4 +125,23 @@ test('the caller hangs up just as the callee answers: no leg, dialog or media is
     await until('nothing left', async () => h.services.live.size === 0 && h.engine.counters().liveDialogs === 0 && ((await h.rtp.ng.command('list', { limit: 10 }))['calls'] as string[]).length === 0);
   }
   assert.ok(listCdrs(h.db).every((c) => c.endedAt), 'every leg has its end');
+});
+
+test('the calls app crashes mid-call (SIGKILL): the next start hangs up both phones and ends the CDRs', async (t) => {
+  const h = await startCallHarness(t);
+  const [alice, bob] = await twoPhones(t, h);
+  // Swap the in-process app for one in a child process that can really crash.
+  await h.services.stop();
+  const app = spawnProcess(t, process.execPath, [path.join(import.meta.dirname, 'app-process.ts'), String(h.adminPort), 'test-secret', String(h.rtp.ngPort), h.dataDir]);
+  await app.waitFor(/calls app ready/);
+  await call(alice, bob);
+  app.child.kill('SIGKILL');
+  await app.exited;
+  await h.restartServices();
+  await Promise.all([alice.waitEvent('CALL_CLOSED'), bob.waitEvent('CALL_CLOSED')]);
+  const cdrs = listCdrs(h.db);
+  assert.ok(cdrs.length === 2 && cdrs.every((c) => c.endedAt && c.hangupCause === 'app restarted'), JSON.stringify(cdrs));
+  // Its media is deleted by the reconcile, and calls work again.
+  await until('orphan media deleted', async () => ((await h.rtp.ng.command('list', { limit: 10 }))['calls'] as string[]).length === 0);
+  await call(alice, bob);
 });

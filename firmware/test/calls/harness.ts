@@ -46,6 +46,8 @@ routes:
 
 export interface CallHarness {
   db: Database;
+  dataDir: string;
+  adminPort: number;
   rtp: TestRtpengine;
   engine: SipEngine;
   sipPort: number;
@@ -113,6 +115,8 @@ export async function startCallHarness(
     });
   const h: CallHarness = {
     db,
+    dataDir: dir,
+    adminPort,
     rtp,
     engine,
     sipPort,

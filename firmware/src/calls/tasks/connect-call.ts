@@ -105,7 +105,14 @@ export const connectCall: InviteStep = async (ctx): Promise<'done'> => {
     answered = true;
     deps.cdrs.answered(legId);
     deps.live.delete(setup);
-    new Bridge(deps, media, interactionId, { dialog: uas, tag: callerTag, legId, party: caller, held: false }, { dialog: result.dialog, tag: calleeTag, legId: result.legId, party: { number: ctx.dialled }, held: false });
+    const callerHop = `sip:${req.source_address.includes(':') ? `[${req.source_address}]` : req.source_address}:${req.source_port};transport=${req.protocol}`;
+    new Bridge(
+      deps,
+      media,
+      interactionId,
+      { dialog: uas, tag: callerTag, legId, party: caller, held: false, nextHop: callerHop },
+      { dialog: result.dialog, tag: calleeTag, legId: result.legId, party: { number: ctx.dialled }, held: false, nextHop: result.nextHop },
+    );
     deps.log.info({ interaction: interactionId, from: caller.number, to: ctx.dialled }, 'call connected');
     return 'done';
   } catch (err) {
@@ -147,7 +154,14 @@ async function connectPicker(
     const pickerDialog = await deps.srf.createUAS(picker.req, picker.res, { localSdp: toPicker });
     deps.cdrs.start({ interactionId, legId: pickerLeg, direction: 'internal', caller: ctx.caller?.number ?? '', callee: picker.extension, extension: picker.extension });
     deps.cdrs.answered(pickerLeg);
-    new Bridge(deps, media, interactionId, { dialog: callerDialog, tag: caller.tag, legId: caller.legId, party: ctx.caller ?? { number: '' }, held: false }, { dialog: pickerDialog, tag: pickerTag, legId: pickerLeg, party: { number: picker.extension, extension: picker.extension }, held: false });
+    const hop = (r: SrfRequest) => `sip:${r.source_address.includes(':') ? `[${r.source_address}]` : r.source_address}:${r.source_port};transport=${r.protocol}`;
+    new Bridge(
+      deps,
+      media,
+      interactionId,
+      { dialog: callerDialog, tag: caller.tag, legId: caller.legId, party: ctx.caller ?? { number: '' }, held: false, nextHop: hop(req) },
+      { dialog: pickerDialog, tag: pickerTag, legId: pickerLeg, party: { number: picker.extension, extension: picker.extension }, held: false, nextHop: hop(picker.req) },
+    );
     deps.log.info({ interaction: interactionId, by: picker.extension }, 'call picked up');
   } catch (err) {
     deps.log.warn({ err: (err as Error).message }, 'pickup failed');
