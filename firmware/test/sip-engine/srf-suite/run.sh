@@ -1,9 +1,9 @@
 #!/bin/bash
-# Runs drachtio-srf 5.0.29's own integration tests (uas.js, uac.js) against callbox-sip without Docker:
+# Runs drachtio-srf 5.0.29's own integration tests against callbox-sip without Docker:
 # a stand-in `docker` runs Debian's sipp on loopback, the compose testbed's SIPp UAS run on 127.0.1.N:5060
 # (N from 172.29.0.N: the only change to the tests and scenarios), and the engine plays drachtio-sut (admin port 9061).
 # Needs `tape` and `config`, which are not project dependencies: they are installed into a temporary directory.
-# Usage: firmware/test/sip-engine/srf-suite/run.sh [uas|uac ...]   (not part of `make test`; see the engine README)
+# Usage: firmware/test/sip-engine/srf-suite/run.sh ["uas uac b2b proxy utils reinvite-tests refer"]   (not part of `make test`; see the engine README)
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../../../.." && pwd)
@@ -16,8 +16,8 @@ cd "$SRF_SUITE_DIR"
 echo '{"name":"srf-suite","private":true}' > package.json
 npm install --no-audit --no-fund --no-save tape@5 config@3 >/dev/null 2>&1 || { echo "npm install tape config failed"; exit 1; }
 cp -r "$REPO/node_modules/drachtio-srf" .
-# The testbed's Docker addresses also appear in scenarios (e.g. a 302's Contact): same mapping there.
-sed -i 's/172\.29\.0\./127.0.1./g' drachtio-srf/test/scenarios/*.xml
+# The testbed's Docker addresses also appear in scenarios (a 302's Contact) and app scripts: same mapping there.
+sed -i 's/172\.29\.0\./127.0.1./g' drachtio-srf/test/scenarios/*.xml drachtio-srf/test/scripts/*.js
 # Debian's SIPp 3.6.1 rejects a raw '<' inside an XML attribute (three scenarios' ereg); escaping it changes nothing else.
 sed -i 's/regexp="<sip:(\.\*)>"/regexp="\&lt;sip:(.*)\&gt;"/' drachtio-srf/test/scenarios/*.xml
 mkdir bin && cp "$HERE/docker" bin/docker && chmod +x bin/docker
@@ -52,10 +52,13 @@ echo "sipp-uas-b-teardown 127.0.1.40" > "$SRF_SUITE_DIR/names"
 HOSTS+=(--host "sipp-uas-b-teardown=127.0.1.40")
 "$NODE" "$REPO/firmware/test/sip-engine/fixtures/run-engine.ts" --contact "sip:127.0.0.1:5060;transport=udp,tcp" --port 9061 --secret cymru --loglevel warn "${HOSTS[@]}" &
 pids+=($!)
+# refer.js also needs the testbed's second server, drachtio-uas (172.29.0.19, admin port 9062): a second engine.
+"$NODE" "$REPO/firmware/test/sip-engine/fixtures/run-engine.ts" --contact "sip:127.0.1.19:5060;transport=udp" --port 9062 --secret cymru --loglevel warn &
+pids+=($!)
 sleep 1
 cd "$SRF_SUITE_DIR/drachtio-srf"
 status=0
-for t in "${@:-uas uac}"; do
+for t in "${@:-uas uac b2b proxy utils reinvite-tests refer}"; do
   for name in $t; do
     sed 's/172\.29\.0\./127.0.1./g' "test/$name.js" > "test/$name-local.js"
     PATH="$SRF_SUITE_DIR/bin:$PATH" NODE_PATH="$SRF_SUITE_DIR/node_modules:$REPO/node_modules" NODE_ENV=test \
