@@ -37,6 +37,8 @@ export interface CallServicesOptions {
   mediaUp(): boolean;
   onMediaChange(listener: (up: boolean) => void): () => void;
   reconcileIntervalMs?: number;
+  /** How long rtpengine may stay unreachable before its calls are ended (default 5 s). */
+  mediaLostGraceMs?: number;
   /** The web's live state, fed with registrations. */
   liveState?: RegistrationSink;
   registrar?: { minExpiresS?: number; maxExpiresS?: number; expiryCheckMs?: number };
@@ -84,12 +86,20 @@ export async function startCallServices(o: CallServicesOptions): Promise<CallSer
   const trunkRegistrations = new TrunkRegistrations({ srf, trunks, log });
   trunkRegistrations.start();
 
-  // rtpengine lost: its calls have no audio any more, so they are ended with BYE rather than left silent.
+  // rtpengine lost: one missed ping (a busy box) must not end every call, so calls are ended only when it stays
+  // down for the grace time; when it comes back, the reconcile ends the calls whose media it no longer has.
+  let downTimer: NodeJS.Timeout | undefined;
   const offMedia = o.onMediaChange((up) => {
-    if (!up && live.size > 0) {
+    clearTimeout(downTimer);
+    if (up) {
+      void reconcile().catch((err: Error) => log.warn({ err: err.message }, 'reconcile failed'));
+      return;
+    }
+    downTimer = setTimeout(() => {
+      if (o.mediaUp() || live.size === 0) return;
       log.error({ calls: live.size }, 'rtpengine is down: ending every call');
       void live.endAll('media server lost');
-    }
+    }, o.mediaLostGraceMs ?? 5000);
   });
 
   /**
@@ -128,6 +138,7 @@ export async function startCallServices(o: CallServicesOptions): Promise<CallSer
       if (stopped) return;
       stopped = true;
       clearInterval(reconcileTimer);
+      clearTimeout(downTimer);
       offMedia();
       await trunkRegistrations.stop();
       await live.endAll('shutdown');

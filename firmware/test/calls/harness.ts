@@ -110,6 +110,7 @@ export async function startCallHarness(
         return () => listeners.delete(l);
       },
       reconcileIntervalMs: 2000,
+      mediaLostGraceMs: 1000,
       ...(opts.digestAlgorithms ? { digestAlgorithms: opts.digestAlgorithms } : {}),
       registrar: { minExpiresS: 30, ...opts.registrar },
     });
