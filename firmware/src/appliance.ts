@@ -134,25 +134,21 @@ async function startRtpengine(env: Env, log: Logger, health: ComponentHealth, st
 }
 
 async function startSipEngine(env: Env, log: Logger, health: ComponentHealth, stops: Array<() => Promise<void> | void>, secret: string) {
-  const [cmd, ...pre] = selfCommand() as [string, ...string[]];
-  const host = env.CALLBOX_BIND.includes(':') ? `[${env.CALLBOX_BIND}]` : env.CALLBOX_BIND;
-  const args = [
-    ...pre,
-    'sip-engine',
-    '--address', '127.0.0.1',
-    '--port', String(env.CALLBOX_DRACHTIO_PORT),
-    '--contact', `sip:${host}:${env.CALLBOX_SIP_PORT};transport=udp,tcp`,
-  ];
-  // The secret goes by environment, not argv, so `ps` does not show it.
-  const proc = new SupervisedProcess({
-    name: 'sip-engine',
-    cmd,
-    args,
-    env: { ...process.env, CALLBOX_DRACHTIO_SECRET: secret },
-    log,
-    ready: () => tcpReachable('127.0.0.1', env.CALLBOX_DRACHTIO_PORT),
-  });
-  proc.on('state', (s, detail) => health.set('sip-engine', s === 'running' ? 'up' : s === 'starting' ? 'starting' : 'down', detail));
-  await proc.start();
-  stops.push(() => proc.stop());
+  const probe = () => tcpReachable('127.0.0.1', env.CALLBOX_DRACHTIO_PORT);
+  if (env.CALLBOX_SIP_ENGINE === 'spawn') {
+    const [cmd, ...pre] = selfCommand() as [string, ...string[]];
+    const host = env.CALLBOX_BIND.includes(':') ? `[${env.CALLBOX_BIND}]` : env.CALLBOX_BIND;
+    const args = [...pre, 'sip-engine', '--address', '127.0.0.1', '--port', String(env.CALLBOX_DRACHTIO_PORT), '--contact', `sip:${host}:${env.CALLBOX_SIP_PORT};transport=udp,tcp`];
+    // The secret goes by environment, not argv, so `ps` does not show it.
+    const proc = new SupervisedProcess({ name: 'sip-engine', cmd, args, env: { ...process.env, CALLBOX_DRACHTIO_SECRET: secret }, log, ready: probe });
+    await proc.start();
+    stops.push(() => proc.stop());
+  } else if (!(await probe())) {
+    log.warn({ port: env.CALLBOX_DRACHTIO_PORT }, 'external SIP server (drachtio-server) does not accept connections yet');
+  }
+  // As with rtpengine, answering is the truth: a hung engine is as dead as a crashed one.
+  const check = async () => health.set('sip-engine', (await probe()) ? 'up' : 'down', `${env.CALLBOX_SIP_ENGINE === 'spawn' ? 'callbox-sip' : 'external'} on 127.0.0.1:${env.CALLBOX_DRACHTIO_PORT}`);
+  await check();
+  const timer = setInterval(() => void check(), 2000);
+  stops.push(() => clearInterval(timer));
 }

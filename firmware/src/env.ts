@@ -28,6 +28,8 @@ const envSchema = z.object({
   /** The dev profile spawns rtpengine itself; `external` means something else (systemd, a test) runs it. */
   CALLBOX_RTPENGINE: z.enum(['spawn', 'external']).default('spawn'),
   CALLBOX_RTPENGINE_BIN: z.string().default('rtpengine'),
+  /** `external`: a real drachtio-server (or another engine) already serves the drachtio port; do not start callbox-sip. */
+  CALLBOX_SIP_ENGINE: z.enum(['spawn', 'external']).default('spawn'),
   CALLBOX_RTP_PORTS: z
     .string()
     .regex(/^\d+-\d+$/, 'must be MIN-MAX, e.g. 30000-30999')

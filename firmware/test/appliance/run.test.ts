@@ -106,3 +106,24 @@ test('an unwritable data dir and a foreign database file each give one clear lin
   assert.match(lines[0] as string, /callbox\.db/);
   assert.deepEqual(readFileSync(foreign), before, 'the foreign file is untouched');
 });
+
+test('with CALLBOX_SIP_ENGINE=external the box uses the SIP server already running, and /health shows when it dies', async (t) => {
+  const env = await envFor(tempDir(t));
+  const engine = spawnProcess(t, process.execPath, [cli, 'sip-engine', '--contact', `sip:127.0.0.1:${env['CALLBOX_SIP_PORT']};transport=udp,tcp`, '--port', String(env['CALLBOX_DRACHTIO_PORT']), '--secret', 'external-secret'], { env: { ...process.env, CALLBOX_LOG_FORMAT: 'json' } });
+  await engine.waitFor(/sip engine ready/, 30_000);
+  const box = spawnProcess(t, process.execPath, [cli, 'run'], { env: { ...env, CALLBOX_SIP_ENGINE: 'external', CALLBOX_DRACHTIO_SECRET: 'external-secret' } });
+  await box.waitFor(/Callbox is up/, 60_000);
+  const health = async () => (await (await fetch(`http://127.0.0.1:${env['CALLBOX_HTTP_PORT']}/health`)).json()) as { status: string; components: Record<string, { state: string; detail: string }> };
+  assert.match((await health()).components['sip-engine']?.detail ?? '', /external/);
+  assert.equal(childrenOf(box.child.pid as number).length, 1, 'only rtpengine runs as a child');
+
+  await engine.stop();
+  const deadline = Date.now() + 15_000;
+  let h = await health();
+  while (h.components['sip-engine']?.state !== 'down' && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    h = await health();
+  }
+  assert.equal(h.components['sip-engine']?.state, 'down');
+  assert.equal(h.status, 'fault');
+});
