@@ -33,6 +33,26 @@ export class LegStore {
     }
   }
 
+  /** The caller's leg before the answer is sent: with our To-tag chosen up front, nothing is known only later. */
+  saveAnswering(interactionId: string, legId: string, req: { callId: string; localTag: string; remoteTag: string; requestUri: string; contact: string; nextHop: string }): void {
+    try {
+      saveLeg(this.#db, {
+        legId,
+        interactionId,
+        callId: req.callId,
+        localTag: req.localTag,
+        remoteTag: req.remoteTag,
+        localUri: req.requestUri,
+        remoteUri: req.contact,
+        remoteTarget: req.contact,
+        nextHop: req.nextHop,
+        startedAt: new Date().toISOString(),
+      });
+    } catch (err) {
+      this.#log.error({ err }, 'could not store a call leg');
+    }
+  }
+
   remove(legId: string): void {
     try {
       deleteLeg(this.#db, legId);

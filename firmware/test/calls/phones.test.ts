@@ -41,4 +41,5 @@ test('two baresip phones register with digest and call each other; audio flows b
   assert.equal(cdrs[0]?.interactionId, cdrs[1]?.interactionId);
   assert.ok(cdrs.every((c) => c.answeredAt && c.disposition === 'answered'), JSON.stringify(cdrs));
   assert.equal(cdrs[0]?.caller, '1001');
+  assert.deepEqual(h.db.prepare('SELECT COUNT(*) AS n FROM call_legs').get(), { n: 0 }, 'no stored dialog outlives the call');
 });

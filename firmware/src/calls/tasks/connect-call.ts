@@ -56,6 +56,7 @@ export const connectCall: InviteStep = async (ctx): Promise<'done'> => {
   });
   // The callee's leg once it answered: hung up again if the caller's side fails after that.
   let callee: { dialog: Dialog; legId: string } | undefined;
+  const callerHop = `sip:${req.source_address.includes(':') ? `[${req.source_address}]` : req.source_address}:${req.source_port};transport=${req.protocol}`;
   try {
     const offerSdp = await media.offer(callerTag, req.body);
     let rang = false;
@@ -96,7 +97,12 @@ export const connectCall: InviteStep = async (ctx): Promise<'done'> => {
     callee = { dialog: result.dialog, legId: result.legId };
     const calleeTag = result.dialog.sip.remoteTag;
     const callerSdp = await media.answer(callerTag, calleeTag, result.dialog.remote.sdp);
-    const uas = await deps.srf.createUAS(req, res, { localSdp: callerSdp });
+    // Both legs are stored before the caller hears the answer, so a crash from here on still hangs both up.
+    const localTag = randomUUID().replace(/-/g, '').slice(0, 16);
+    const contact = /<([^>]+)>/.exec(req.get('Contact') ?? '')?.[1] ?? req.get('Contact')?.split(';')[0]?.trim() ?? '';
+    deps.legs.save(interactionId, result.legId, result.dialog, result.nextHop);
+    deps.legs.saveAnswering(interactionId, legId, { callId: legId, localTag, remoteTag: callerTag, requestUri: req.uri, contact, nextHop: callerHop });
+    const uas = await deps.srf.createUAS(req, res, { localSdp: callerSdp, headers: { To: `${req.get('To')};tag=${localTag}` } });
     // A CANCEL that crossed our 200: the engine has already answered 487, so there is no call to bridge.
     if (abort.signal.aborted) {
       uas.destroy();
@@ -105,7 +111,6 @@ export const connectCall: InviteStep = async (ctx): Promise<'done'> => {
     answered = true;
     deps.cdrs.answered(legId);
     deps.live.delete(setup);
-    const callerHop = `sip:${req.source_address.includes(':') ? `[${req.source_address}]` : req.source_address}:${req.source_port};transport=${req.protocol}`;
     new Bridge(
       deps,
       media,
@@ -119,8 +124,10 @@ export const connectCall: InviteStep = async (ctx): Promise<'done'> => {
     deps.log.warn({ err: (err as Error).message, interaction: interactionId }, 'call setup failed');
     if (!res.finalResponseSent) res.send(/rtpengine/.test((err as Error).message) ? 503 : 500, { headers: { 'Retry-After': '30' } });
     deps.cdrs.ended(legId, abort.signal.aborted ? 'cancelled' : 'failed', abort.signal.aborted ? 'caller cancelled' : (err as Error).message);
+    deps.legs.remove(legId);
     if (callee) {
       // The caller went away (CANCEL) while the callee's answer was being bridged.
+      deps.legs.remove(callee.legId);
       callee.dialog.destroy();
       deps.cdrs.ended(callee.legId, 'cancelled', 'caller cancelled after the answer');
     }
