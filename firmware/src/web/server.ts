@@ -36,6 +36,7 @@ export interface ApiOptions {
   reboot?: SystemHooks['reboot'];
   sipTrace?: SystemHooks['sipTrace'];
   logs?: SystemHooks['logs'];
+  update?: SystemHooks['update'];
 }
 
 export interface WebServerOptions {
@@ -113,6 +114,7 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
       ...(a.reboot === undefined ? {} : { reboot: a.reboot }),
       ...(a.sipTrace === undefined ? {} : { sipTrace: a.sipTrace }),
       ...(a.logs === undefined ? {} : { logs: a.logs }),
+      ...(a.update === undefined ? {} : { update: a.update }),
       ...(secure ? { reloadTls: (files: { cert: string; key: string }) => (server as https.Server).setSecureContext(files) } : {}),
     });
     const routes = api.routes;

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import type { Database } from 'better-sqlite3';
 import type { Env } from '../env.ts';
 import type { Logger } from '../log.ts';
+import { applyUpdate, updateContext } from '../update/apply.ts';
 import type { GpioSnapshot } from '../platform/gpio.ts';
 import type { ComponentHealth } from '../supervisor/component-health.ts';
 import { InMemoryLiveState } from './live-state.ts';
@@ -36,6 +37,7 @@ export async function startConsole(o: { env: Env; db: Database; health: Componen
       db: o.db,
       dataDir: o.env.dataDir,
       live,
+      update: (file: string) => applyUpdate(file, updateContext({ dataDir: o.env.dataDir, profile: o.env.CALLBOX_PROFILE })),
       ...(o.leds === undefined ? {} : { leds: o.leds }),
       reboot: () => {
         if (o.env.CALLBOX_PROFILE !== 'appliance') {

@@ -13,24 +13,12 @@ import { FakeSource } from '../snmp/fake-source.ts';
 import { tool } from '../snmp/tools.ts';
 import type { GpioSnapshot } from '../../src/platform/gpio.ts';
 import { ADMIN_FIRST_PASSWORD, GOOD_PASSWORD, settledAdmin, startHarness, type Harness } from '../web/harness.ts';
-import { buildUi, openBrowser, shot } from './browser.ts';
+import { buildUi, firstLogin as signInFirstTime, openBrowser, shot } from './browser.ts';
+
+const firstLogin = (page: Page, h: Harness) => signInFirstTime(page, h.web.url, NEW_PASSWORD);
 
 const NEW_PASSWORD = 'Owner-chosen-pass-42';
 
-async function firstLogin(page: Page, h: Harness): Promise<void> {
-  await page.goto(h.web.url);
-  await page.getByLabel('Username').fill('admin');
-  await page.getByLabel('Password').fill(ADMIN_FIRST_PASSWORD);
-  await shot(page, '01-login');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Choose your password' }).waitFor();
-  await page.getByLabel('Current password').fill(ADMIN_FIRST_PASSWORD);
-  await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
-  await page.getByLabel('New password again').fill(NEW_PASSWORD);
-  await shot(page, '02-change-password');
-  await page.getByRole('button', { name: 'Save password' }).click();
-  await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
-}
 
 test('the owner signs in, must change the password, then builds an extension and a queue through the pages', async (t) => {
   const panel: GpioSnapshot = {

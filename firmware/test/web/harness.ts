@@ -52,7 +52,7 @@ export class Client {
     const csrf = this.cookies.get('callbox_csrf');
     if (this.csrf && csrf !== undefined && h['x-csrf-token'] === undefined) h['x-csrf-token'] = csrf;
     if (body !== undefined && h['content-type'] === undefined) h['content-type'] = 'application/json';
-    const r = await fetch(this.base + path, { method, headers: h, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) });
+    const r = await fetch(this.base + path, { method, headers: h, ...(body === undefined ? {} : { body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body) }) });
     for (const c of r.headers.getSetCookie()) {
       const [pair] = c.split(';');
       const i = pair!.indexOf('=');
@@ -79,7 +79,7 @@ export class Client {
 
 export async function startHarness(
   t: { after(fn: () => unknown): void },
-  o: { loginPolicy?: LoginPolicy; streams?: EventStreamOptions; uiDir?: string; leds?: () => GpioSnapshot } = {},
+  o: { loginPolicy?: LoginPolicy; streams?: EventStreamOptions; uiDir?: string; leds?: () => GpioSnapshot; update?: (file: string) => Promise<{ method: string; manifest: { version: string; commit: string } }> } = {},
 ): Promise<Harness> {
   const dir = tempDir(t);
   const db = openDatabase(dir);
@@ -102,6 +102,7 @@ export async function startHarness(
       ...(o.loginPolicy === undefined ? {} : { loginPolicy: o.loginPolicy }),
       ...(o.streams === undefined ? {} : { streams: o.streams }),
       ...(o.leds === undefined ? {} : { leds: o.leds }),
+      ...(o.update === undefined ? {} : { update: o.update }),
     },
   });
   t.after(async () => {

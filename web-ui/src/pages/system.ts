@@ -40,6 +40,7 @@ export function systemPage(main: HTMLElement, me: Me): void {
           }
         } }, field('Backup file', file), h('button', { type: 'submit' }, 'Restore')),
       ),
+      updateCard(),
       h('div', { class: 'card' }, h('h2', {}, 'Logs and configuration'), h('p', {}, h('a', { class: 'button', href: '/api/v1/system/logs', download: '' }, 'Download logs')), h('p', {}, h('a', { class: 'button', href: '/api/v1/system/config', download: '' }, 'Export site file (YAML)'))),
     );
   }
@@ -86,4 +87,24 @@ export function systemPage(main: HTMLElement, me: Me): void {
       post('/auth/password', { current_password: cur.value, new_password: next.value }).then(() => notice('ok', 'Password changed'), (err: unknown) => notice('error', errText(err)));
     } }, field('Current password', cur), field('New password', next), h('button', { type: 'submit' }, 'Change password')),
     totpBox));
+}
+
+/** Firmware update: a signed bundle, verified completely by the box before anything is written. */
+function updateCard(): HTMLElement {
+  const file = h('input', { type: 'file', accept: '.cbu,application/octet-stream' });
+  return h('div', { class: 'card' },
+    h('h2', {}, 'Firmware update'),
+    h('p', {}, 'Upload a signed update (.cbu). Its signature, contents, board and architecture are checked first; a refused file changes nothing. Reboot afterwards to start the new version.'),
+    h('form', { onsubmit: async (e: Event) => {
+      e.preventDefault();
+      const f = file.files?.[0];
+      if (!f) return notice('error', 'Choose an update file first.');
+      try {
+        const r = await post<{ installed: string; commit: string }>('/system/update', f);
+        notice('ok', `Update ${r.installed} (${r.commit}) installed; reboot to start it.`);
+      } catch (err) {
+        notice('error', errText(err));
+      }
+    } }, field('Update file', file), h('button', { type: 'submit' }, 'Upload and install')),
+  );
 }

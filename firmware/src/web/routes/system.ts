@@ -7,7 +7,12 @@ import type { GpioSnapshot } from '../../platform/gpio.ts';
 import type { ComponentHealth } from '../../supervisor/component-health.ts';
 import { buildInfo } from '../../version.ts';
 import type { Api } from '../api.ts';
-import { readJsonBody } from '../http/body.ts';
+import { randomBytes } from 'node:crypto';
+import { mkdir, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { UpdateError, type UpdateErrorCode } from '../../update/errors.ts';
+import { ApiError } from '../http/errors.ts';
+import { readJsonBody, saveBinaryBody } from '../http/body.ts';
 import { checkBackup, makeBackup, restoreBackup } from '../system/backup.ts';
 import { recentLogs } from '../system/logs.ts';
 import { certificateInfo, install, readInstalled, validatePair } from '../system/tls.ts';
@@ -23,7 +28,12 @@ export interface SystemHooks {
   /** Puts a new certificate into service without a restart (HTTPS only). */
   reloadTls?: (files: { cert: string; key: string }) => void;
   logs?: () => Promise<string>;
+  /** Verifies a signed update bundle and installs it into the inactive slot (firmware/src/update). */
+  update?: (file: string) => Promise<{ method: string; manifest: { version: string; commit: string } }>;
 }
+
+/** A refused bundle is the uploader's to fix (422); a busy installer is a conflict; the rest is the box's fault. */
+const updateStatus = (code: UpdateErrorCode) => (code === 'busy' ? 409 : code === 'install-failed' || code === 'no-key' ? 500 : 422);
 
 const download = (ctx: { set(k: string, v: string): void }, name: string) => ctx.set('Content-Disposition', `attachment; filename="${name}"`);
 const stamp = () => new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
@@ -103,6 +113,31 @@ export function systemRoutes(api: Api, db: Database, hooks: SystemHooks): void {
         hooks.reloadTls?.(backup.keys.tls);
       }
       return { revision };
+    },
+  });
+  api.add({
+    method: 'post',
+    path: '/system/update',
+    summary: 'Upload a signed firmware update (application/octet-stream); it is verified completely before anything is written',
+    tag: 'system',
+    access: 'system.admin',
+    action: 'system.update',
+    handler: async (call) => {
+      if (hooks.update === undefined) throw new ApiError(501, 'not_available', 'updates are not available on this box');
+      const dir = path.join(hooks.dataDir, 'update');
+      await mkdir(dir, { recursive: true });
+      const file = path.join(dir, `upload-${randomBytes(6).toString('hex')}.cbu`);
+      try {
+        const bytes = await saveBinaryBody(call.ctx, file, 2 * 1024 * 1024 * 1024);
+        const result = await hooks.update(file);
+        call.auditDetail = { bytes, version: result.manifest.version, commit: result.manifest.commit, method: result.method };
+        return { installed: result.manifest.version, commit: result.manifest.commit, method: result.method, reboot_to_activate: true };
+      } catch (err) {
+        if (err instanceof UpdateError) throw new ApiError(updateStatus(err.code), err.code, err.message);
+        throw err;
+      } finally {
+        await unlink(file).catch(() => undefined);
+      }
     },
   });
   api.add({
