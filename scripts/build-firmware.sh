@@ -23,7 +23,9 @@ base_binary() {
   echo "$dir/bin/node"
 }
 
-# onoff's addon (GPIO on the boards), built against Node 24's headers for both architectures.
+# onoff's addon (GPIO on the boards), built against Node 24's headers for both architectures (the base binaries'
+# packages carry them, so fetch those first).
+for arch in x64 arm64; do base_binary "$arch" >/dev/null; done
 scripts/build-native.sh
 
 version=$(node -p "require('./package.json').version")
