@@ -54,8 +54,15 @@ export async function startAppliance(env: Env, log: Logger): Promise<Appliance> 
   // Every component is known from the start, so nothing reads "all up" (or marks an update good) half-way through boot.
   for (const name of ['db', 'rtpengine', 'sip-engine', 'snmp', 'web']) health.set(name, 'starting', 'not started yet');
   const stops: Array<() => Promise<void> | void> = [];
+  // Every step runs even when one before it fails: a failing un-REGISTER must not leave rtpengine running.
   const stopAll = async () => {
-    for (const s of stops.reverse()) await s();
+    for (const s of stops.reverse()) {
+      try {
+        await s();
+      } catch (err) {
+        log.error({ err: (err as Error).message }, 'a service failed to stop cleanly; stopping the rest');
+      }
+    }
     stops.length = 0;
   };
 

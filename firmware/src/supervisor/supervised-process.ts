@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../log.ts';
 
@@ -15,6 +17,25 @@ export interface SupervisedProcessOptions {
   backoffMs?: { initial: number; max: number };
   /** A run at least this long counts as stable and resets the backoff. */
   stableAfterMs?: number;
+}
+
+const SETPRIV = '/usr/bin/setpriv';
+
+/**
+ * The child gets SIGTERM from the kernel if we die, even by SIGKILL (setpriv --pdeathsig, util-linux), so a crashed
+ * or killed supervisor never leaves an rtpengine holding the ports. Without setpriv the child runs as it is.
+ */
+/** The program's path, or undefined when it is not installed (setpriv would only say "exit 127"). */
+function findExecutable(cmd: string, env: NodeJS.ProcessEnv): string | undefined {
+  if (cmd.includes('/')) return existsSync(cmd) ? cmd : undefined;
+  for (const dir of (env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin').split(':')) {
+    if (dir && existsSync(path.join(dir, cmd))) return path.join(dir, cmd);
+  }
+  return undefined;
+}
+
+function withParentDeath(cmd: string, args: string[]): [string, string[]] {
+  return existsSync(SETPRIV) ? [SETPRIV, ['--pdeathsig', 'TERM', '--', cmd, ...args]] : [cmd, args];
 }
 
 export type ProcessState = 'starting' | 'running' | 'restarting' | 'stopped' | 'failed';
@@ -73,7 +94,18 @@ export class SupervisedProcess extends EventEmitter<{ state: [ProcessState, stri
   async #launch(): Promise<void> {
     const { name, cmd, args, log } = this.#o;
     this.#tail = [];
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: this.#o.env ?? process.env });
+    const env = this.#o.env ?? process.env;
+    const program = findExecutable(cmd, env);
+    if (program === undefined) {
+      this.#setState('stopped', `${cmd} not found`);
+      throw new Error(`${name} failed to start: ${cmd} not found: install it (see README, Troubleshooting)`);
+    }
+    const child = spawn(...withParentDeath(program, args), {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env,
+      // Its own process group: a Ctrl-C at the terminal reaches only us, and we stop the children in order.
+      detached: true,
+    });
     this.#child = child;
     this.#setState('starting', `starting ${cmd} (pid ${child.pid})`);
     const startedAt = Date.now();

@@ -127,3 +127,27 @@ test('with CALLBOX_SIP_ENGINE=external the box uses the SIP server already runni
   assert.equal(h.components['sip-engine']?.state, 'down');
   assert.equal(h.status, 'fault');
 });
+
+test('Ctrl-C at the terminal stops everything once and cleanly; a kill -9 of the supervisor still takes its children down', async (t) => {
+  // As a terminal does: the whole foreground process group gets SIGINT.
+  let env = await envFor(tempDir(t));
+  let box = spawnProcess(t, process.execPath, [cli, 'run'], { env, detached: true });
+  await box.waitFor(/Callbox is up/, 60_000);
+  let children = childrenOf(box.child.pid as number);
+  process.kill(-(box.child.pid as number), 'SIGINT');
+  const { code } = await box.exited;
+  assert.equal(code, 0, box.output().slice(-2000));
+  assert.doesNotMatch(box.output(), /stopped unexpectedly|failed to stop/, 'no child was restarted or lost during shutdown');
+  for (const pid of children) assert.equal(alive(pid), false, `child ${pid} is gone`);
+
+  env = await envFor(tempDir(t));
+  box = spawnProcess(t, process.execPath, [cli, 'run'], { env });
+  await box.waitFor(/Callbox is up/, 60_000);
+  children = childrenOf(box.child.pid as number);
+  assert.ok(children.length >= 2);
+  process.kill(box.child.pid as number, 'SIGKILL');
+  await box.exited;
+  const deadline = Date.now() + 10_000;
+  while (children.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(children.filter(alive), [], 'rtpengine and the SIP engine die with their supervisor');
+});
