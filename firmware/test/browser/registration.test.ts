@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { feedRegistrations } from '../../src/calls/live-feed.ts';
+import { listAllBindings } from '../../src/config/repositories/registrations.ts';
 import { ensureFirstBoot } from '../../src/config/first-boot.ts';
 import { createLogger } from '../../src/log.ts';
 import { ComponentHealth } from '../../src/supervisor/component-health.ts';
-import { feedRegistrations } from '../../src/web/feeds.ts';
 import { InMemoryLiveState } from '../../src/web/live-state.ts';
 import { startWebServer } from '../../src/web/server.ts';
 import { Phone, phoneRtpBase } from '../calls/baresip.ts';
@@ -19,7 +20,7 @@ test('an extension created in the browser takes effect: a baresip phone register
   const health = new ComponentHealth();
   health.set('sip-engine', 'up', `udp 127.0.0.1:${calls.sipPort}`);
   const live = new InMemoryLiveState({ health });
-  const stopFeed = feedRegistrations(live, calls.services.registrar, calls.db);
+  const stopFeed = feedRegistrations(calls.services.registrar, live, listAllBindings(calls.db, Date.now()));
   const web = await startWebServer({ bind: '127.0.0.1', port: await freePort(), health, log: createLogger('t', 'silent'), uiDir: buildUi(), api: { db: calls.db, dataDir: tempDir(t), live } });
   t.after(async () => {
     stopFeed();
