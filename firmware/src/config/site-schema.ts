@@ -269,6 +269,8 @@ export const trunkSchema = z.strictObject({
   codecs: z.array(codecSchema).min(1).default(['PCMA', 'PCMU']),
   max_calls: z.number().int().min(0).max(10_000).default(0).describe('0 = no limit'),
   options_interval_s: positiveSeconds(3600).default(30).describe('OPTIONS health check period (0 = off)'),
+  options_timeout_s: z.number().int().min(1).max(60).default(5).describe('an OPTIONS unanswered this long counts as a failure'),
+  options_down_after: z.number().int().min(1).max(20).default(3).describe('failures in a row that mark the trunk down (fewer: degraded)'),
 });
 
 const DIAL_PATTERN_RE = /^\+?(?:[0-9X]|\[(?:[0-9](?:-[0-9])?)+\])+\*?$/;
