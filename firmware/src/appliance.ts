@@ -11,7 +11,7 @@ import { mediaStateFromHealth } from './calls/live-feed.ts';
 import { startCallServices } from './calls/services.ts';
 import { completePendingFactoryReset } from './platform/factory-reset.ts';
 import type { Env } from './env.ts';
-import type { Logger } from './log.ts';
+import { logDir, logToFile, type Logger } from './log.ts';
 import { NgClient } from './media/ng-client.ts';
 import { rtpengineCommand } from './media/rtpengine-process.ts';
 import { ComponentHealth } from './supervisor/component-health.ts';
@@ -68,6 +68,9 @@ export async function startAppliance(env: Env, log: Logger): Promise<Appliance> 
 
   try {
     prepareDataDir(env.dataDir);
+    // Also into a bounded file in the data dir: the console hands it out where there is no journal (make run).
+    const logFile = logToFile(logDir(env.dataDir), 'callbox');
+    stops.push(() => logFile.close());
     // A reset asked for before a restart (or cut short by a power cut) is finished before the data is opened.
     if (completePendingFactoryReset({ stateDir: env.dataDir, log })) log.warn('factory reset completed: configuration and users are back to first boot');
     const db: Database.Database = openDatabase(env.dataDir);
