@@ -11,10 +11,13 @@ export type Disposition = 'answered' | 'no-answer' | 'busy' | 'failed' | 'cancel
 export class CdrLog {
   readonly #db: Database;
   readonly #log: Logger;
+  readonly #onEnded: (legId: string) => void;
 
-  constructor(db: Database, log: Logger) {
+  /** onEnded hears of every leg that ended (the trunk health frees the capacity the leg held). */
+  constructor(db: Database, log: Logger, onEnded: (legId: string) => void = () => undefined) {
     this.#db = db;
     this.#log = log;
+    this.#onEnded = onEnded;
   }
 
   start(c: Omit<CdrStart, 'startedAt'>): void {
@@ -27,6 +30,7 @@ export class CdrLog {
 
   ended(legId: string, disposition: Disposition, cause: string): void {
     this.#safe(() => markCdrEnded(this.#db, legId, new Date().toISOString(), disposition, cause));
+    this.#onEnded(legId);
   }
 
   #safe(f: () => void): void {

@@ -81,7 +81,10 @@ async function dialExtension(env: PlaceEnv, number: string, depth: number): Prom
   return forward(fwd.no_answer, result.status);
 }
 
-/** An outbound route: strip/prepend, E.164, then each trunk in order until one gives an answer that is final. */
+/**
+ * An outbound route: strip/prepend, E.164, then each trunk in order until one gives an answer that is final.
+ * Trunks that are down or full are passed over; with none left the call gets 503.
+ */
 async function dialOutbound(env: PlaceEnv, route: OutboundRoute, dialled: string): Promise<DialResult> {
   const number = route.prepend + dialled.slice(route.strip);
   const country = getSettings(env.deps.db).site.country;
@@ -106,6 +109,17 @@ async function dialTrunks(env: PlaceEnv, names: readonly string[], e164: string,
   for (const name of names) {
     const trunk = deps.trunks.get(name);
     if (!trunk) continue;
+    if (!deps.trunkHealth.usable(name)) {
+      deps.trunkHealth.noteFailover(name);
+      deps.log.info({ trunk: name }, 'trunk is down; trying the next one');
+      continue;
+    }
+    const slot = deps.trunkHealth.tryAcquire(name);
+    if (!slot) {
+      deps.trunkHealth.noteFailover(name);
+      deps.log.info({ trunk: name }, 'trunk carries max_calls already; trying the next one');
+      continue;
+    }
     const callee = formatForTrunk(e164, trunk.number_format, country);
     const ownE164 = callerId ?? toE164(env.caller.number, country);
     const fromUser = trunk.from_user ?? (ownE164 ? formatForTrunk(ownE164, trunk.number_format, country) : (trunk.register?.user ?? env.caller.number));
@@ -117,7 +131,10 @@ async function dialTrunks(env: PlaceEnv, names: readonly string[], e164: string,
       cdr: { direction: 'outbound', callee: e164, trunk: trunk.name, ...(env.caller.extension ? { extension: env.caller.extension } : {}) },
     };
     last = await dialLegs(env, [attempt], TRUNK_RING_MS);
+    if (last.ok) slot.bind(last.legId);
+    else slot.release();
     if (last.ok || env.signal.aborted || FINAL_FOR_ALL_TRUNKS.has(last.status)) return last;
+    deps.trunkHealth.noteFailover(name);
     deps.log.warn({ trunk: name, status: last.status }, 'trunk failed; trying the next one');
   }
   return last;

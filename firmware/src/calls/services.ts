@@ -7,6 +7,8 @@ import { listMediaCalls } from '../media/call-media.ts';
 import type { NgClient } from '../media/ng-client.ts';
 import { TrunkRegistry } from '../trunks/trunk-registry.ts';
 import { TrunkRegistrations } from '../trunks/trunk-registrations.ts';
+import { TrunkHealth } from '../trunks/trunk-health.ts';
+import { srfOptionsPing } from '../trunks/options-ping.ts';
 import type { CallDeps } from './call-deps.ts';
 import { CdrLog } from './cdr-log.ts';
 import { NonceIssuer } from './digest/nonce.ts';
@@ -49,6 +51,8 @@ export interface CallServices {
   registrar: Registrar;
   live: LiveCalls;
   trunkRegistrations: TrunkRegistrations;
+  /** Every trunk's state (OPTIONS, registration), calls and failovers; emits `change` (SNMP traps, console). */
+  trunkHealth: TrunkHealth;
   /** Deletes rtpengine calls no live call owns; returns how many. */
   reconcile(): Promise<number>;
   stop(): Promise<void>;
@@ -78,13 +82,16 @@ export async function startCallServices(o: CallServicesOptions): Promise<CallSer
   log.info({ engine: `${o.engine.host}:${o.engine.port}` }, 'calls app connected to the SIP engine');
   await hangUpOrphanLegs(srf, o.db, log);
 
-  const deps: CallDeps = { srf, db: o.db, ng: o.ng, log, registrar, trunks, cdrs: new CdrLog(o.db, log), live, legs: new LegStore(o.db, log), pickups: new PickupBoard(), nonces, realm, digestAlgorithms, mediaUp: o.mediaUp, mohFile: o.mohFile };
+  const trunkRegistrations = new TrunkRegistrations({ srf, trunks, log });
+  const trunkHealth = new TrunkHealth({ trunks, ping: srfOptionsPing(srf), registration: (name) => trunkRegistrations.state(name), log });
+  const cdrs = new CdrLog(o.db, log, (legId) => trunkHealth.legEnded(legId));
+  const deps: CallDeps = { srf, db: o.db, ng: o.ng, log, registrar, trunks, trunkHealth, cdrs, live, legs: new LegStore(o.db, log), pickups: new PickupBoard(), nonces, realm, digestAlgorithms, mediaUp: o.mediaUp, mohFile: o.mohFile };
   srf.use('register', (req, res) => registrar.handle(req, res));
   srf.invite(inviteHandler(deps));
   srf.use('options', (_req, res) => res.send(200));
 
-  const trunkRegistrations = new TrunkRegistrations({ srf, trunks, log });
   trunkRegistrations.start();
+  trunkHealth.start();
 
   // rtpengine lost: one missed ping (a busy box) must not end every call, so calls are ended only when it stays
   // down for the grace time; when it comes back, the reconcile ends the calls whose media it no longer has.
@@ -133,6 +140,7 @@ export async function startCallServices(o: CallServicesOptions): Promise<CallSer
     registrar,
     live,
     trunkRegistrations,
+    trunkHealth,
     reconcile,
     stop: async () => {
       if (stopped) return;
@@ -140,6 +148,7 @@ export async function startCallServices(o: CallServicesOptions): Promise<CallSer
       clearInterval(reconcileTimer);
       clearTimeout(downTimer);
       offMedia();
+      trunkHealth.stop();
       await trunkRegistrations.stop();
       await live.endAll('shutdown');
       registrar.stop();

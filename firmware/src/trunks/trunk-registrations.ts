@@ -32,6 +32,8 @@ export class TrunkRegistrations {
   readonly #failures = new Map<string, number>();
   /** One Call-ID per trunk for all its REGISTERs, with a rising CSeq (RFC 3261 10.2). */
   readonly #dialogue = new Map<string, { callId: string; cseq: number }>();
+  /** The trunk settings each registration runs with: a changed trunk is told apart from the one registered. */
+  readonly #active = new Map<string, Trunk>();
   #stopped = false;
 
   constructor(o: { srf: Srf; trunks: TrunkRegistry; log: Logger }) {
@@ -41,7 +43,48 @@ export class TrunkRegistrations {
   }
 
   start(): void {
-    for (const t of this.#trunks.list()) if (t.register) void this.#register(t.name);
+    void this.reconcile();
+  }
+
+  /**
+   * Follows the configured trunks without a restart: new registering trunks register, removed ones (and ones
+   * that stopped registering) un-register, and a trunk whose host, port, transport or registration changed
+   * un-registers the old binding and registers anew.
+   */
+  async reconcile(): Promise<void> {
+    if (this.#stopped) return;
+    const wanted = new Map(this.#trunks.list().filter((t) => t.register).map((t) => [t.name, t]));
+    const gone = [...this.#active.values()].filter((old) => {
+      const t = wanted.get(old.name);
+      return !t || JSON.stringify(registrationKey(t)) !== JSON.stringify(registrationKey(old));
+    });
+    for (const old of gone) {
+      const wasRegistered = this.#states.get(old.name)?.state === 'registered';
+      this.#forget(old.name);
+      if (wasRegistered) await this.#unregister(old);
+    }
+    for (const t of wanted.values()) {
+      const running = this.#active.get(t.name);
+      if (running) {
+        // Same registration, other settings (say max_calls): keep the binding, use the new settings.
+        this.#active.set(t.name, t);
+        continue;
+      }
+      this.#active.set(t.name, t);
+      this.#log.info({ trunk: t.name }, 'trunk registration started');
+      void this.#register(t.name);
+    }
+  }
+
+  #forget(name: string): void {
+    clearTimeout(this.#timers.get(name));
+    for (const m of [this.#timers, this.#states, this.#failures, this.#dialogue, this.#active]) m.delete(name);
+    this.#log.info({ trunk: name }, 'trunk registration stopped (configuration changed)');
+  }
+
+  #unregister(t: Trunk): Promise<unknown> {
+    const reg = t.register as NonNullable<Trunk['register']>;
+    return Promise.race([this.#sendWithAuth(t, `sip:${reg.user}@${reg.domain ?? t.host}`, 0).catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
   }
 
   state(name: string): TrunkRegistrationState | undefined {
@@ -50,8 +93,10 @@ export class TrunkRegistrations {
 
   async #register(name: string, expires?: number): Promise<void> {
     if (this.#stopped) return;
-    const t = this.#trunks.get(name);
+    const t = this.#active.get(name);
     if (!t?.register) return;
+    // A reconfiguration may replace or remove the trunk while a REGISTER is out: its answer is then stale.
+    const current = () => !this.#stopped && this.#active.get(name) === t;
     this.#states.set(name, { state: 'registering' });
     const reg = t.register;
     const domain = reg.domain ?? t.host;
@@ -59,6 +104,7 @@ export class TrunkRegistrations {
     const want = expires ?? reg.expires_s;
     try {
       const status = await this.#sendWithAuth(t, aor, want);
+      if (!current()) return;
       if (status.code >= 200 && status.code < 300) {
         if (want === 0) return;
         const granted = status.expires ?? want;
@@ -70,6 +116,7 @@ export class TrunkRegistrations {
       }
       throw new Error(`${status.code} ${status.reason}`);
     } catch (err) {
+      if (!current()) return;
       const n = (this.#failures.get(name) ?? 0) + 1;
       this.#failures.set(name, n);
       const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** (n - 1));
@@ -154,15 +201,14 @@ export class TrunkRegistrations {
   async stop(): Promise<void> {
     this.#stopped = true;
     for (const t of this.#timers.values()) clearTimeout(t);
-    const registered = [...this.#states].filter(([, s]) => s.state === 'registered').map(([n]) => n);
-    await Promise.allSettled(
-      registered.map((n) => {
-        const t = this.#trunks.get(n);
-        if (!t?.register) return undefined;
-        return Promise.race([this.#sendWithAuth(t, `sip:${t.register.user}@${t.register.domain ?? t.host}`, 0), new Promise((r) => setTimeout(r, 2000))]);
-      }),
-    );
+    const registered = [...this.#states].filter(([, s]) => s.state === 'registered').map(([n]) => this.#active.get(n));
+    await Promise.allSettled(registered.map((t) => (t ? this.#unregister(t) : undefined)));
   }
+}
+
+/** What a REGISTER depends on: a change here means a new registration. */
+function registrationKey(t: Trunk) {
+  return { host: t.host, port: t.port, transport: t.transport, register: t.register };
 }
 
 function grantedExpires(contact: string | undefined, expires: string | undefined): number | undefined {

@@ -59,3 +59,9 @@ export function trunkUri(t: Trunk, user: string): string {
   const host = isIP(t.host) === 6 ? `[${t.host}]` : t.host;
   return `sip:${user}@${host}:${t.port}${t.transport === 'udp' ? '' : `;transport=${t.transport}`}`;
 }
+
+/** `sip:host:port;transport=x`: the carrier itself, for requests outside a call (OPTIONS). */
+export function trunkHostUri(t: Trunk): string {
+  const host = isIP(t.host) === 6 ? `[${t.host}]` : t.host;
+  return `sip:${host}:${t.port}${t.transport === 'udp' ? '' : `;transport=${t.transport}`}`;
+}

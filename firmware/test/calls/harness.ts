@@ -18,8 +18,11 @@ export const CARRIER_HOST = '127.0.0.5';
 
 export const PASSWORDS: Record<string, string> = { '1001': 'pw-1001-secret', '1002': 'pw-1002-secret', '1003': 'pw-1003-secret', '1004': 'pw-1004-secret' };
 
-/** A small site: four extensions, one carrier on 127.0.0.5 (SIPp), a DID and outbound routes. */
-export function testSite(carrierPort: number, extra: { extensions?: string; trunkRegister?: boolean } = {}): string {
+/**
+ * A small site: four extensions, one carrier on 127.0.0.5 (SIPp), a DID and outbound routes. The carrier is not
+ * pinged with OPTIONS (SIPp scenarios that expect an INVITE would fail on one) unless a test asks for it.
+ */
+export function testSite(carrierPort: number, extra: { extensions?: string; trunkRegister?: boolean; trunkOptions?: string } = {}): string {
   return `
 version: 1
 site: { name: Test, timezone: Europe/Berlin, country: DE, language: en }
@@ -34,6 +37,7 @@ trunks:
     host: ${CARRIER_HOST}
     port: ${carrierPort}
     number_format: e164-no-plus
+    ${extra.trunkOptions ?? 'options_interval_s: 0'}
     auth: { user: "callbox", password: "carrier-secret" }
 ${extra.trunkRegister ? '    register: { user: "4930123456", password: "carrier-secret", expires_s: 60 }' : ''}
 routes:

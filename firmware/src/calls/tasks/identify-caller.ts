@@ -1,19 +1,24 @@
 import { getExtension } from '../../config/repositories/extensions.ts';
 import { digestChallenges, verifyDigest } from '../digest/verify.ts';
-import type { InviteStep } from '../invite-context.ts';
+import type { Trunk } from '../../config/site-schema.ts';
+import type { InviteContext, InviteStep } from '../invite-context.ts';
 import { displayName, uriUser } from '../sip-types.ts';
 
 /**
  * Who is calling. A registered phone's address or else any address that is not a trunk's must prove an
- * extension's password (407 challenge); a trunk is recognised by its source address.
+ * extension's password (407 challenge). A trunk is recognised by its source address, or, for a registered
+ * trunk, by the Request-URI user being the contact user we registered (carriers often send calls from other
+ * addresses than the one we register to); the DID is then in the To header.
  */
 export const identifyCaller: InviteStep = (ctx) => {
   const { req, res, deps } = ctx;
   const address = req.source_address;
   const port = Number(req.source_port);
   const fromPhone = deps.registrar.isRegisteredSource(address, port, req.protocol);
-  const trunk = fromPhone ? undefined : deps.trunks.matchSource(address, port);
+  const byRegistration = fromPhone ? undefined : registeredTrunkFor(ctx);
+  const trunk = fromPhone ? undefined : (deps.trunks.matchSource(address, port) ?? byRegistration);
   if (trunk) {
+    if (trunk === byRegistration) ctx.dialled = uriUser(req.get('To')) ?? ctx.dialled;
     ctx.caller = { number: uriUser(req.get('From')) ?? 'anonymous', name: displayName(req.get('From')), trunk: trunk.name };
     return 'next';
   }
@@ -37,3 +42,10 @@ export const identifyCaller: InviteStep = (ctx) => {
   ctx.caller = { number: auth.username, name: ext?.name, extension: auth.username };
   return 'next';
 };
+
+/** The registered trunk whose contact user the Request-URI names; never an extension's number. */
+function registeredTrunkFor(ctx: InviteContext): Trunk | undefined {
+  const { deps, dialled } = ctx;
+  if (!dialled || getExtension(deps.db, dialled)) return undefined;
+  return deps.trunks.list().find((t) => t.register?.user === dialled && deps.trunkHealth.get(t.name)?.registration === 'registered');
+}

@@ -7,7 +7,7 @@ import { uriUser } from '../sip-types.ts';
 
 /**
  * A call from a trunk: its DID (Request-URI user, else To user) in E.164 picks the inbound route; exact DIDs
- * win over `*`. A route bound to another trunk does not match.
+ * win over `*`. A route bound to another trunk does not match. A trunk already carrying `max_calls` gets 503.
  */
 export const routeInbound: InviteStep = (ctx) => {
   const { req, res, deps, caller } = ctx;
@@ -22,6 +22,14 @@ export const routeInbound: InviteStep = (ctx) => {
     res.send(404);
     return 'done';
   }
+  // The slot is freed when the caller's leg (its Call-ID) ends.
+  const slot = deps.trunkHealth.tryAcquire(caller.trunk);
+  if (!slot) {
+    deps.log.warn({ trunk: caller.trunk }, 'inbound call refused: the trunk carries max_calls already');
+    res.send(503, { headers: { 'Retry-After': '10' } });
+    return 'done';
+  }
+  slot.bind(req.get('Call-ID') ?? '');
   ctx.destination = { kind: 'target', target: parseTarget(route.to) };
   return 'next';
 };
