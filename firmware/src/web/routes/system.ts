@@ -14,7 +14,7 @@ import { UpdateError, type UpdateErrorCode } from '../../update/errors.ts';
 import { ApiError } from '../http/errors.ts';
 import { readJsonBody, saveBinaryBody } from '../http/body.ts';
 import { checkBackup, makeBackup, restoreBackup } from '../system/backup.ts';
-import { recentLogs } from '../system/logs.ts';
+import { logBundle } from '../system/logs.ts';
 import { certificateInfo, install, readInstalled, validatePair } from '../system/tls.ts';
 
 export interface SystemHooks {
@@ -27,7 +27,8 @@ export interface SystemHooks {
   sipTrace?: (on: boolean) => void;
   /** Puts a new certificate into service without a restart (HTTPS only). */
   reloadTls?: (files: { cert: string; key: string }) => void;
-  logs?: () => Promise<string>;
+  /** The diagnosis bundle (.tar.gz); by default the log files under the data dir and the journal. */
+  logs?: () => Promise<Buffer>;
   /** Verifies a signed update bundle and installs it into the inactive slot (firmware/src/update). */
   update?: (file: string) => Promise<{ method: string; manifest: { version: string; commit: string } }>;
 }
@@ -143,15 +144,15 @@ export function systemRoutes(api: Api, db: Database, hooks: SystemHooks): void {
   api.add({
     method: 'get',
     path: '/system/logs',
-    summary: "Download the services' recent log",
+    summary: "Download the services' recent logs and the SIP trace (.tar.gz)",
     tag: 'system',
     access: 'system.admin',
-    produces: 'text/plain',
+    produces: 'application/gzip',
     auditRead: 'system.logs',
     handler: async ({ ctx }) => {
-      ctx.type = 'text/plain';
-      download(ctx, `callbox-logs-${stamp()}.txt`);
-      return (hooks.logs ?? recentLogs)();
+      ctx.type = 'application/gzip';
+      download(ctx, `callbox-logs-${stamp()}.tar.gz`);
+      return (hooks.logs ?? (() => logBundle(hooks.dataDir)))();
     },
   });
   api.add({
