@@ -58,9 +58,9 @@ export class RawSip {
     });
   }
 
-  static async open(t: Ctx, address = '127.0.0.1'): Promise<RawSip> {
+  static async open(t: Ctx, address = '127.0.0.1', port = 0): Promise<RawSip> {
     const sock = dgram.createSocket('udp4');
-    await new Promise<void>((r) => sock.bind(0, address, () => r()));
+    await new Promise<void>((r) => sock.bind(port, address, () => r()));
     t.after(() => new Promise<void>((r) => sock.close(() => r())));
     return new RawSip(sock);
   }
