@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type Database from 'better-sqlite3';
+import type { ConfigChanges } from './config/change-watcher.ts';
 import { currentRevision } from './config/revision.ts';
 import { getSnmpConfig } from './config/repositories/snmp.ts';
 import type { Env } from './env.ts';
@@ -10,6 +11,7 @@ import { startPlatform, type Platform } from './platform/platform.ts';
 import { engineIdFromFile } from './snmp/engine-id.ts';
 import { healthDataSource } from './snmp/health-source.ts';
 import { startSnmp, type SnmpService } from './snmp/service.ts';
+import { ServiceDataSource } from './snmp/service-source.ts';
 import type { ComponentHealth, HealthReport } from './supervisor/component-health.ts';
 import { markBootGood, updateContext } from './update/apply.ts';
 import { buildInfo } from './version.ts';
@@ -59,7 +61,14 @@ function summary(report: HealthReport): HealthSummary {
  * The box itself: board, front panel and watchdog, the health sampler, and the SNMP agent fed from both. The
  * watchdog is petted only while rtpengine and the SIP engine are up, so a wedged box reboots itself.
  */
-export async function startBoxServices(env: Env, db: Database.Database, health: ComponentHealth, log: Logger, stops: Stops): Promise<{ platform: Platform; sampler: HealthSampler; snmp: SnmpService }> {
+export async function startBoxServices(
+  env: Env,
+  db: Database.Database,
+  health: ComponentHealth,
+  log: Logger,
+  stops: Stops,
+  configChanges: ConfigChanges,
+): Promise<{ platform: Platform; sampler: HealthSampler; snmp: SnmpService; snmpSource: ServiceDataSource }> {
   const sampler = new HealthSampler({ disks: [{ path: env.dataDir, mustBeMountPoint: env.CALLBOX_PROFILE === 'appliance' }], log });
   await sampler.start();
   stops.push(() => sampler.stop());
@@ -82,12 +91,9 @@ export async function startBoxServices(env: Env, db: Database.Database, health: 
     return s === 'up' ? 'up' : s === 'down' ? 'down' : 'unknown';
   };
   const { engineId, created } = engineIdFromFile(path.join(env.dataDir, 'snmp-engine-id'));
-  const snmp = await startSnmp({
-    config: getSnmpConfig(db),
-    bind: env.CALLBOX_BIND,
-    port: env.CALLBOX_SNMP_PORT,
-    engineId,
-    source: healthDataSource({
+  // The calls app attaches its counters, trunks and queues once it runs (it starts after the agent).
+  const snmpSource = new ServiceDataSource(
+    healthDataSource({
       health: () => sampler.latest(),
       firmwareVersion: buildInfo().version,
       boardModel: platform.detected.board.name,
@@ -95,11 +101,23 @@ export async function startBoxServices(env: Env, db: Database.Database, health: 
       rtpengine: engine('rtpengine'),
       sipEngine: engine('sip-engine'),
     }),
-    log,
-  });
+  );
+  const snmp = await startSnmp({ config: getSnmpConfig(db), bind: env.CALLBOX_BIND, port: env.CALLBOX_SNMP_PORT, engineId, source: snmpSource, log });
   stops.push(() => snmp.close());
+  const snmpDetail = () => `${snmp.mode} udp ${env.CALLBOX_BIND}:${env.CALLBOX_SNMP_PORT}, engine id ${engineId}`;
+  // Users, communities, receivers and mode changed in the console or by `callbox config apply` apply at once.
+  const unwatch = configChanges.watch('snmp', getSnmpConfig, (config) =>
+    snmp.reconfigure(config).then(
+      () => health.set('snmp', 'up', snmpDetail()),
+      (err: Error) => {
+        health.set('snmp', 'down', `the changed SNMP configuration did not start: ${err.message}`);
+        throw err;
+      },
+    ),
+  );
+  stops.push(unwatch);
   log.info({ engineId, created, mode: snmp.mode, port: env.CALLBOX_SNMP_PORT }, 'snmp agent up');
   markGoodWhenHealthy(env, health, log, stops);
-  health.set('snmp', 'up', `${snmp.mode} udp ${env.CALLBOX_BIND}:${env.CALLBOX_SNMP_PORT}, engine id ${engineId}`);
-  return { platform, sampler, snmp };
+  health.set('snmp', 'up', snmpDetail());
+  return { platform, sampler, snmp, snmpSource };
 }

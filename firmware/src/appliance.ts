@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3';
 import { assetPath } from './assets.ts';
 import { openDatabase } from './config/database.ts';
 import { ensureFirstBoot } from './config/first-boot.ts';
+import { ConfigChangeWatcher } from './config/change-watcher.ts';
 import { applySiteFile } from './config/site-apply.ts';
 import { currentRevision } from './config/revision.ts';
 import { startBoxServices } from './appliance-platform.ts';
@@ -87,9 +88,14 @@ export async function startAppliance(env: Env, log: Logger): Promise<Appliance> 
       log.info({ revision: result.revision }, 'first boot: example site loaded');
     }
 
+    // Changes from the console or from `callbox config apply` (another process on the same file) apply at once.
+    const configChanges = new ConfigChangeWatcher({ db, log });
+    configChanges.start();
+    stops.push(() => configChanges.stop());
+
     const ng = await startRtpengine(env, log, health, stops);
     await startSipEngine(env, log, health, stops, boot.drachtioSecret);
-    const box = await startBoxServices(env, db, health, log, stops);
+    const box = await startBoxServices(env, db, health, log, stops, configChanges);
 
     const web = await startConsole({ env, db, health, log, uiDir: assetPath.webUi(), leds: () => box.platform.snapshot() });
     stops.push(() => web.close());
@@ -103,9 +109,18 @@ export async function startAppliance(env: Env, log: Logger): Promise<Appliance> 
       engine: { host: '127.0.0.1', port: env.CALLBOX_DRACHTIO_PORT, secret: boot.drachtioSecret },
       mohFile: path.join(assetPath.prompts(), 'moh', 'default.wav'),
       liveState: web.live,
+      configChanges,
       ...mediaStateFromHealth(health),
     });
     stops.push(() => calls.stop());
+    const detachSnmp = box.snmpSource.attach({ sip: () => calls.counters.snapshot(), trunks: () => calls.trunkHealth.list() });
+    const reportBruteForce = (d: { address: string }) =>
+      box.snmp.sendNotification('cbRegistrationBruteForce', { values: { cbNotifSourceAddress: d.address, cbSipAuthFailures: calls.counters.snapshot().authFailures } }, `bruteforce:${d.address}`);
+    calls.bruteForce.on('detected', reportBruteForce);
+    stops.push(() => {
+      calls.bruteForce.off('detected', reportBruteForce);
+      detachSnmp();
+    });
 
     return { health, live: web.live, webUrl: web.web.url, firstBootAdminPassword: boot.generatedAdminPassword, stop: stopAll };
   } catch (err) {

@@ -9,6 +9,9 @@ import { TrunkRegistry } from '../trunks/trunk-registry.ts';
 import { TrunkRegistrations } from '../trunks/trunk-registrations.ts';
 import { TrunkHealth } from '../trunks/trunk-health.ts';
 import { srfOptionsPing } from '../trunks/options-ping.ts';
+import type { ConfigChanges } from '../config/change-watcher.ts';
+import { listTrunks } from '../config/repositories/trunks.ts';
+import { BruteForceDetector, type BruteForceOptions } from './brute-force.ts';
 import type { CallDeps } from './call-deps.ts';
 import { CdrLog } from './cdr-log.ts';
 import { NonceIssuer } from './digest/nonce.ts';
@@ -20,6 +23,7 @@ import { listAllBindings } from '../config/repositories/registrations.ts';
 import { hangUpOrphanLegs, LegStore } from './orphan-legs.ts';
 import { PickupBoard } from './pickup-board.ts';
 import { Registrar } from './registrar.ts';
+import { SipCounters } from './sip-counters.ts';
 
 export interface CallServicesOptions {
   db: Database;
@@ -44,6 +48,9 @@ export interface CallServicesOptions {
   /** The web's live state, fed with registrations. */
   liveState?: RegistrationSink;
   registrar?: { minExpiresS?: number; maxExpiresS?: number; expiryCheckMs?: number };
+  /** Configuration changes made while running (the trunk registrations follow them). */
+  configChanges?: ConfigChanges;
+  bruteForce?: BruteForceOptions;
 }
 
 export interface CallServices {
@@ -51,6 +58,10 @@ export interface CallServices {
   registrar: Registrar;
   live: LiveCalls;
   trunkRegistrations: TrunkRegistrations;
+  /** Registrations, calls, failures and auth failures as counted since start (SNMP cbSip). */
+  counters: SipCounters;
+  /** Emits `detected` when one address keeps failing digest authentication (SNMP cbRegistrationBruteForce). */
+  bruteForce: BruteForceDetector;
   /** Every trunk's state (OPTIONS, registration), calls and failovers; emits `change` (SNMP traps, console). */
   trunkHealth: TrunkHealth;
   /** Deletes rtpengine calls no live call owns; returns how many. */
@@ -73,6 +84,9 @@ export async function startCallServices(o: CallServicesOptions): Promise<CallSer
   registrar.startExpiry(o.registrar?.expiryCheckMs);
   const unfeed = o.liveState ? feedRegistrations(registrar, o.liveState, listAllBindings(o.db, Date.now())) : () => undefined;
   const live = new LiveCalls();
+  const counters = new SipCounters({ registrar, live, db: o.db });
+  const bruteForce = new BruteForceDetector(o.bruteForce);
+  bruteForce.watch(registrar);
   const trunks = new TrunkRegistry(o.db);
 
   const srf = new Srf();
@@ -87,10 +101,11 @@ export async function startCallServices(o: CallServicesOptions): Promise<CallSer
   const cdrs = new CdrLog(o.db, log, (legId) => trunkHealth.legEnded(legId));
   const deps: CallDeps = { srf, db: o.db, ng: o.ng, log, registrar, trunks, trunkHealth, cdrs, live, legs: new LegStore(o.db, log), pickups: new PickupBoard(), nonces, realm, digestAlgorithms, mediaUp: o.mediaUp, mohFile: o.mohFile };
   srf.use('register', (req, res) => registrar.handle(req, res));
-  srf.invite(inviteHandler(deps));
+  srf.invite(counters.countInvites(inviteHandler(deps)));
   srf.use('options', (_req, res) => res.send(200));
 
   trunkRegistrations.start();
+  const unwatchTrunks = o.configChanges?.watch('trunk registrations', listTrunks, () => trunkRegistrations.reconcile()) ?? (() => undefined);
   trunkHealth.start();
 
   // rtpengine lost: one missed ping (a busy box) must not end every call, so calls are ended only when it stays
@@ -141,6 +156,8 @@ export async function startCallServices(o: CallServicesOptions): Promise<CallSer
     live,
     trunkRegistrations,
     trunkHealth,
+    counters,
+    bruteForce,
     reconcile,
     stop: async () => {
       if (stopped) return;
@@ -149,10 +166,13 @@ export async function startCallServices(o: CallServicesOptions): Promise<CallSer
       clearTimeout(downTimer);
       offMedia();
       trunkHealth.stop();
+      unwatchTrunks();
       await trunkRegistrations.stop();
       await live.endAll('shutdown');
       registrar.stop();
       unfeed();
+      counters.stop();
+      bruteForce.stop();
       srf.disconnect();
     },
   };
