@@ -1,0 +1,99 @@
+import type { AppRoutes } from './app-routes.ts';
+import type { CoreContext } from './core-context.ts';
+import type { Dialog } from './dialog/dialog.ts';
+import type { SipMessage } from './parser/message.ts';
+import { parseNameAddr } from './parser/tokens.ts';
+import type { ClientTxn } from './transaction/client-txn.ts';
+import type { Source } from './transport/types.ts';
+import type { WireConn } from './wire/connection.ts';
+import { wireTime } from './wire/framing.ts';
+
+/** Responses to the requests apps sent: dialog bookkeeping, then forwarded with the txnId and dialogId. */
+export class UacResponses {
+  private ctx: CoreContext;
+  private routes: AppRoutes;
+
+  constructor(ctx: CoreContext, routes: AppRoutes) {
+    this.ctx = ctx;
+    this.routes = routes;
+  }
+
+  handle(conn: WireConn, txn: ClientTxn | undefined, res: SipMessage, src: Source | undefined, retrans: boolean, inDialog: Dialog | undefined): void {
+    if (!txn) return;
+    const { dialogs } = this.ctx;
+    const req = txn.req;
+    if (retrans) {
+      const d = dialogs.find(res.callId, res.fromTag, res.toTag);
+      if (d?.lastAck) this.ctx.send(d.lastAck.dest, d.lastAck.wire);
+      return;
+    }
+    if (res.status === 100) return;
+    let dialogId = '';
+    if (inDialog) {
+      dialogId = inDialog.id;
+      const final = res.status >= 200;
+      if (req.method === 'INVITE' && final) inDialog.ackStatus = res.status;
+      const ends =
+        (req.method === 'BYE' && final && res.status !== 401 && res.status !== 407) ||
+        (req.method === 'NOTIFY' && final && /terminated/i.test(req.get('subscription-state') ?? ''));
+      if (ends) dialogs.remove(inDialog);
+    } else if (req.method === 'INVITE' || req.method === 'SUBSCRIBE') {
+      dialogId = `${req.callId};from-tag=${req.fromTag}`;
+      this.uacDialog(conn, txn, res, dialogId);
+      if (req.method === 'INVITE' && res.status === 200) this.routes.cdr('start', 'network', 'uac', res);
+      if (req.method === 'INVITE' && res.status >= 300) this.routes.cdr('stop', 'network', res.status === 487 ? 'call-canceled' : 'call-rejected', res);
+    }
+    if (!conn.open) return;
+    const wire = res.toString();
+    const from = src ?? { proto: txn.dest.proto, address: txn.dest.address, port: txn.dest.port };
+    conn.send(['sip', 'network', String(Buffer.byteLength(wire)), from.proto, from.address, String(from.port), wireTime(), txn.id, dialogId, ''], wire);
+  }
+
+  private uacDialog(conn: WireConn, txn: ClientTxn, res: SipMessage, id: string): void {
+    const { dialogs } = this.ctx;
+    const req = txn.req;
+    const existing = dialogs.byId.get(id);
+    if (res.status >= 300) {
+      if (existing && existing.state === 'early') dialogs.remove(existing);
+      return;
+    }
+    const success = res.status === 200 || (req.method === 'SUBSCRIBE' && res.status === 202);
+    const reliable = res.status < 200 && res.has('rseq');
+    if (!res.toTag || (!success && !reliable)) return;
+    const contact = parseNameAddr(res.getAll('contact')[0] ?? '');
+    if (existing) {
+      if (existing.remoteTag !== res.toTag) dialogs.rekey(existing, res.toTag);
+      existing.remoteUri = res.get('to') ?? existing.remoteUri;
+      if (contact) existing.remoteTarget = contact.uri;
+      if (success) {
+        existing.state = 'confirmed';
+        existing.routeSet = res.getAll('record-route').reverse();
+        existing.ackStatus = res.status;
+      }
+      return;
+    }
+    dialogs.add({
+      id,
+      role: 'uac',
+      method: req.method,
+      callId: req.callId,
+      localTag: req.fromTag,
+      remoteTag: res.toTag,
+      localUri: req.get('from') ?? '',
+      remoteUri: res.get('to') ?? '',
+      remoteTarget: contact?.uri ?? req.uri,
+      routeSet: res.getAll('record-route').reverse(),
+      localSeq: req.cseq,
+      remoteSeq: 0,
+      localContact: req.get('contact') ?? '',
+      state: success ? 'confirmed' : 'early',
+      app: conn,
+      dest: txn.dest.proto !== 'udp' ? txn.dest : undefined,
+      inviteTxnId: txn.id,
+      ackCseq: req.cseq,
+      ackStatus: success ? res.status : 0,
+      pending2xx: undefined,
+      lastAck: undefined,
+    });
+  }
+}
