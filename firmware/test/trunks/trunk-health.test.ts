@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { TrunkStateChange } from '../../src/trunks/trunk-health.ts';
 import { Phone, phoneRtpBase } from '../calls/baresip.ts';
 import { CARRIER_HOST, PASSWORDS, SCENARIOS, startCallHarness, until, type CallHarness } from '../calls/harness.ts';
-import { RawSip, Registration, type SipMsg } from '../calls/sip-client.ts';
+import { rawInvite, reply } from '../calls/raw-calls.ts';
+import { RawSip, Registration } from '../calls/sip-client.ts';
 import { freePort } from '../helpers/ports.ts';
 import { spawnProcess } from '../helpers/process.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -74,28 +74,9 @@ test('a carrier that stops answering OPTIONS goes degraded then down; calls fail
   await until('the backup trunk call counted down', () => h.services.trunkHealth.get('backup')?.activeCalls === 0);
 });
 
-/** An INVITE from the carrier's address to the DID, with an offer. */
+/** An INVITE from the carrier's address to the DID. */
 function carrierInvite(carrier: RawSip, h: CallHarness, callId: string): string {
-  const sdp = ['v=0', `o=c 1 1 IN IP4 ${CARRIER_HOST}`, 's=-', `c=IN IP4 ${CARRIER_HOST}`, 't=0 0', 'm=audio 40000 RTP/AVP 8', 'a=rtpmap:8 PCMA/8000', ''].join('\r\n');
-  return [
-    `INVITE sip:4930123458@127.0.0.1:${h.sipPort} SIP/2.0`,
-    `Via: SIP/2.0/UDP ${carrier.address}:${carrier.port};branch=z9hG4bK${randomBytes(6).toString('hex')};rport`,
-    `From: <sip:4917612345678@${CARRIER_HOST}>;tag=${randomBytes(4).toString('hex')}`,
-    `To: <sip:4930123458@127.0.0.1>`,
-    `Call-ID: ${callId}`,
-    'CSeq: 1 INVITE',
-    'Max-Forwards: 70',
-    `Contact: <sip:carrier@${carrier.address}:${carrier.port}>`,
-    'Content-Type: application/sdp',
-    `Content-Length: ${Buffer.byteLength(sdp)}`,
-    '',
-    sdp,
-  ].join('\r\n');
-}
-
-/** A response to a request the raw phone received, e.g. 486 Busy Here. */
-function reply(req: SipMsg, status: string): string {
-  return [`SIP/2.0 ${status}`, ...req.all('via').map((v) => `Via: ${v}`), `From: ${req.get('from')}`, `To: ${req.get('to')};tag=busy1`, `Call-ID: ${req.get('call-id')}`, `CSeq: ${req.get('cseq')}`, 'Content-Length: 0', '', ''].join('\r\n');
+  return rawInvite(carrier, { requestUri: `sip:4930123458@127.0.0.1:${h.sipPort}`, to: '<sip:4930123458@127.0.0.1>', caller: '4917612345678', callId });
 }
 
 test('max_calls: an inbound call beyond the limit gets 503; the slot is free again when the call ends', async (t) => {

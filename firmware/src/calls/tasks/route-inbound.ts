@@ -1,13 +1,16 @@
 import { listInboundRoutes } from '../../config/repositories/routes.ts';
+import { listHours } from '../../config/repositories/hours.ts';
 import { getSettings } from '../../config/repositories/settings.ts';
 import { parseTarget } from '../../config/site-schema.ts';
 import { toE164 } from '../../trunks/number-format.ts';
-import type { InviteStep } from '../invite-context.ts';
+import { isOpen } from '../open-hours.ts';
+import type { InviteContext, InviteStep } from '../invite-context.ts';
 import { uriUser } from '../sip-types.ts';
 
 /**
  * A call from a trunk: its DID (Request-URI user, else To user) in E.164 picks the inbound route; exact DIDs
- * win over `*`. A route bound to another trunk does not match. A trunk already carrying `max_calls` gets 503.
+ * win over `*`. A route bound to another trunk does not match. Outside the route's `hours` the call goes to
+ * `closed_to`. A trunk already carrying `max_calls` gets 503.
  */
 export const routeInbound: InviteStep = (ctx) => {
   const { req, res, deps, caller } = ctx;
@@ -30,6 +33,19 @@ export const routeInbound: InviteStep = (ctx) => {
     return 'done';
   }
   slot.bind(req.get('Call-ID') ?? '');
-  ctx.destination = { kind: 'target', target: parseTarget(route.to) };
+  ctx.destination = { kind: 'target', target: parseTarget(route.hours === undefined || routeOpen(ctx, route.hours) ? route.to : (route.closed_to ?? route.to)) };
   return 'next';
 };
+
+/** Hours the site file names always exist (site-validate checks it); a missing set is logged and taken as open. */
+function routeOpen(ctx: InviteContext, name: string): boolean {
+  const { deps } = ctx;
+  const hours = listHours(deps.db).find((h) => h.name === name);
+  if (!hours) {
+    deps.log.warn({ hours: name }, 'inbound route names hours that do not exist: treated as open');
+    return true;
+  }
+  const open = isOpen(hours, getSettings(deps.db).site.timezone, new Date());
+  if (!open) deps.log.info({ hours: name }, 'inbound call outside hours: sent to closed_to');
+  return open;
+}
