@@ -9,8 +9,11 @@ import { refuseWithoutMedia } from './tasks/refuse-without-media.ts';
 import { routeInbound } from './tasks/route-inbound.ts';
 import { routeInternal } from './tasks/route-internal.ts';
 
+/** Queue targets, queue numbers and the agent feature codes belong to the queue app (acd-calls) when it runs. */
+const routeQueue: InviteStep = (ctx) => ctx.deps.queues?.handle(ctx) ?? 'next';
+
 /** The steps of a new call, in order; each may answer the INVITE and stop the chain. */
-const STEPS: readonly InviteStep[] = [refuseWithoutMedia, checkSdp, identifyCaller, featureCodes, routeInbound, routeInternal, connectCall];
+const STEPS: readonly InviteStep[] = [refuseWithoutMedia, checkSdp, identifyCaller, featureCodes, routeInbound, routeQueue, routeInternal, connectCall];
 
 export function inviteHandler(deps: CallDeps): (req: SrfRequest, res: SrfResponse) => void {
   return (req, res) => {

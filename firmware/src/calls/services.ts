@@ -12,7 +12,7 @@ import { srfOptionsPing } from '../trunks/options-ping.ts';
 import type { ConfigChanges } from '../config/change-watcher.ts';
 import { listTrunks } from '../config/repositories/trunks.ts';
 import { BruteForceDetector, type BruteForceOptions } from './brute-force.ts';
-import type { CallDeps } from './call-deps.ts';
+import type { CallDeps, QueueService } from './call-deps.ts';
 import { CdrLog } from './cdr-log.ts';
 import { NonceIssuer } from './digest/nonce.ts';
 import type { DigestAlgorithm } from './digest/verify.ts';
@@ -51,6 +51,8 @@ export interface CallServicesOptions {
   /** Configuration changes made while running (the trunk registrations follow them). */
   configChanges?: ConfigChanges;
   bruteForce?: BruteForceOptions;
+  /** Starts the queue app (acd-calls) on these services; it gets queue calls and agent codes, and stops first. */
+  queueCalls?(deps: CallDeps): Promise<QueueService>;
 }
 
 export interface CallServices {
@@ -58,6 +60,8 @@ export interface CallServices {
   registrar: Registrar;
   live: LiveCalls;
   trunkRegistrations: TrunkRegistrations;
+  /** The queue app, when one was started (queueCalls). */
+  queues: QueueService | undefined;
   /** Registrations, calls, failures and auth failures as counted since start (SNMP cbSip). */
   counters: SipCounters;
   /** Emits `detected` when one address keeps failing digest authentication (SNMP cbRegistrationBruteForce). */
@@ -100,6 +104,7 @@ export async function startCallServices(o: CallServicesOptions): Promise<CallSer
   const trunkHealth = new TrunkHealth({ trunks, ping: srfOptionsPing(srf), registration: (name) => trunkRegistrations.state(name), log });
   const cdrs = new CdrLog(o.db, log, (legId) => trunkHealth.legEnded(legId));
   const deps: CallDeps = { srf, db: o.db, ng: o.ng, log, registrar, trunks, trunkHealth, cdrs, live, legs: new LegStore(o.db, log), pickups: new PickupBoard(), nonces, realm, digestAlgorithms, mediaUp: o.mediaUp, mohFile: o.mohFile };
+  if (o.queueCalls) deps.queues = await o.queueCalls(deps);
   srf.use('register', (req, res) => registrar.handle(req, res));
   srf.invite(counters.countInvites(inviteHandler(deps)));
   srf.use('options', (_req, res) => res.send(200));
@@ -155,6 +160,7 @@ export async function startCallServices(o: CallServicesOptions): Promise<CallSer
     registrar,
     live,
     trunkRegistrations,
+    queues: deps.queues,
     trunkHealth,
     counters,
     bruteForce,
@@ -168,6 +174,7 @@ export async function startCallServices(o: CallServicesOptions): Promise<CallSer
       trunkHealth.stop();
       unwatchTrunks();
       await trunkRegistrations.stop();
+      await deps.queues?.stop();
       await live.endAll('shutdown');
       registrar.stop();
       unfeed();
