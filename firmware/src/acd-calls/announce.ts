@@ -1,0 +1,41 @@
+import type { AcdCommand } from '../acd/index.ts';
+import { positionAnnouncement, waitAnnouncement } from '../media/number-prompts.ts';
+import { playSequence, startMusic } from '../media/prompt-player.ts';
+import type { AdapterContext } from './adapter-context.ts';
+import { mohFile } from './queue-entry.ts';
+import type { QueuedCaller } from './queued-caller.ts';
+
+type Announce = Extract<AcdCommand, { type: 'announce' }>;
+
+/** The prompt ids of one announcement, as the queue's `announce` settings allow. */
+export function announcementIds(ctx: AdapterContext, caller: QueuedCaller, cmd: Announce): string[] {
+  if (cmd.prompt === 'callback-offer') return ['press-1-for-callback'];
+  const settings = ctx.site().queues.get(caller.queue)?.announce;
+  const ids: string[] = [];
+  if (settings?.position !== false && cmd.position !== undefined) ids.push(...positionAnnouncement(Math.min(cmd.position, 999)));
+  if (settings?.hold_time !== false && cmd.ewtS !== undefined && cmd.ewtS !== null) ids.push(...waitAnnouncement(cmd.ewtS));
+  return ids;
+}
+
+/**
+ * Plays position / wait / callback-offer prompts over the music, then the music again. A newer announcement, an
+ * agent answering or the caller leaving aborts it at once.
+ */
+export async function announce(ctx: AdapterContext, cmd: Announce): Promise<void> {
+  const caller = ctx.callers.get(cmd.callId);
+  if (caller === undefined || caller.phase !== 'waiting') return;
+  const ids = announcementIds(ctx, caller, cmd);
+  if (ids.length === 0) return;
+  caller.playing?.abort();
+  const playing = new AbortController();
+  caller.playing = playing;
+  const leg = { callId: caller.media.callId, fromTag: caller.callerTag };
+  try {
+    const done = await playSequence(ctx.deps.ng, leg, ctx.prompts.files(ids), playing.signal);
+    if (done === 'done' && caller.phase === 'waiting' && caller.playing === playing) await startMusic(ctx.deps.ng, leg, mohFile(ctx, caller.queue));
+  } catch (err) {
+    ctx.log.warn({ err: (err as Error).message, interaction: caller.interactionId }, 'announcement failed');
+  } finally {
+    if (caller.playing === playing) delete caller.playing;
+  }
+}

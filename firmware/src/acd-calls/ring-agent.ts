@@ -1,0 +1,90 @@
+import type { AcdCommand, OfferFailure } from '../acd/index.ts';
+import { dialLegs, type DialAttempt } from '../calls/dial-legs.ts';
+import { quoteName } from '../calls/sip-types.ts';
+import type { AdapterContext } from './adapter-context.ts';
+import { dropLeg, type AgentLeg } from './queued-caller.ts';
+
+type Offer = Extract<AcdCommand, { type: 'offer' }>;
+
+/** A SIP answer as the distributor's reason: busy and rejected delay the agent, no-answer counts towards auto-pause. */
+export function offerFailure(status: number): OfferFailure {
+  if (status === 486 || status === 600) return 'busy';
+  if (status === 603 || status === 403) return 'rejected';
+  if (status === 480 || status === 408 || status === 487) return 'no-answer';
+  return 'error';
+}
+
+/**
+ * Rings every registered phone of the agent with the caller's number, and the queue name and caller in the
+ * display name, e.g. `"Support: Alice" <sip:1005@…>`. Reports ringing, the answer or why not. The distributor
+ * keeps its own ring timeout; the SIP one is a little longer so that the distributor decides.
+ */
+export async function ringAgent(ctx: AdapterContext, cmd: Offer): Promise<void> {
+  const caller = ctx.callers.get(cmd.callId);
+  const failed = (reason: OfferFailure) => ctx.submit({ type: 'offer-failed', agentId: cmd.agentId, callId: cmd.callId, reason });
+  if (caller === undefined || caller.phase !== 'waiting') {
+    failed('error');
+    return;
+  }
+  const bindings = ctx.deps.registrar.lookup(cmd.agentId);
+  if (bindings.length === 0) {
+    ctx.log.info({ agent: cmd.agentId }, 'agent has no registered phone');
+    failed('error');
+    return;
+  }
+  const queueName = ctx.site().queues.get(cmd.queue)?.name ?? cmd.queue;
+  const number = cmd.callerNumber ?? 'anonymous';
+  const from = `${quoteName(`${queueName}: ${cmd.callerName ?? number}`)} <sip:${number}@localhost>`;
+  const attempts: DialAttempt[] = bindings.map((b) => ({
+    uri: b.contact,
+    proxy: `sip:${b.receivedAddress.includes(':') ? `[${b.receivedAddress}]` : b.receivedAddress}:${b.receivedPort};transport=${b.receivedProto}`,
+    headers: { From: from, To: `<sip:${cmd.agentId}@localhost>`, 'P-Asserted-Identity': from },
+    cdr: { direction: caller.party.trunk ? 'inbound' : 'internal', callee: cmd.agentId, extension: cmd.agentId },
+  }));
+  const leg: AgentLeg = { abort: new AbortController() };
+  caller.offers.set(cmd.agentId, leg);
+  let rang = false;
+  const result = await dialLegs(
+    {
+      deps: ctx.deps,
+      interactionId: cmd.interactionId,
+      callerNumber: number,
+      offerSdp: caller.offerSdp,
+      signal: leg.abort.signal,
+      onRinging: () => {
+        if (rang || leg.abort.signal.aborted) return;
+        rang = true;
+        ctx.submit({ type: 'agent-ringing', agentId: cmd.agentId, callId: cmd.callId });
+      },
+    },
+    attempts,
+    cmd.timeoutS * 1000 + 3000,
+  );
+  if (leg.abort.signal.aborted) {
+    // Withdrawn while ringing (another agent answered, the caller left): a phone that answered anyway goes.
+    if (result.ok) {
+      leg.dialog = result.dialog;
+      leg.legId = result.legId;
+      dropLeg(ctx, leg, 'answered after the offer was withdrawn', cmd.agentId);
+    }
+    return;
+  }
+  if (!result.ok) {
+    caller.offers.delete(cmd.agentId);
+    failed(offerFailure(result.status));
+    return;
+  }
+  leg.dialog = result.dialog;
+  leg.legId = result.legId;
+  leg.nextHop = result.nextHop;
+  ctx.submit({ type: 'agent-answered', agentId: cmd.agentId, callId: cmd.callId });
+}
+
+/** Stops ringing the agent for the call, or hangs up its leg if it answered too late. */
+export function cancelOffer(ctx: AdapterContext, callId: string, agentId: string): void {
+  const caller = ctx.callers.get(callId);
+  const leg = caller?.offers.get(agentId);
+  if (caller === undefined || leg === undefined) return;
+  caller.offers.delete(agentId);
+  dropLeg(ctx, leg, 'offer withdrawn', agentId);
+}
