@@ -1,0 +1,100 @@
+import path from 'node:path';
+import pino from 'pino';
+import { assetPath } from '../../src/assets.ts';
+import { startQueueCalls, type QueueCalls } from '../../src/acd-calls/queue-calls.ts';
+import { openDatabase, type Database } from '../../src/config/database.ts';
+import { applySiteFile } from '../../src/config/site-apply.ts';
+import { startCallServices, type CallServices } from '../../src/calls/services.ts';
+import { parseSipEngineArgs } from '../../src/sip-engine/cli-args.ts';
+import { startSipEngine } from '../../src/sip-engine/main.ts';
+import { Phone, phoneRtpBase } from '../calls/baresip.ts';
+import { freePort } from '../helpers/ports.ts';
+import { startTestRtpengine, type TestRtpengine } from '../helpers/rtpengine.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+type Ctx = { after(fn: () => Promise<void> | void): void };
+
+export const PASSWORD = (ext: string) => `pw-${ext}-secret`;
+
+/**
+ * Three agents (1001-1003), an overflow target (1004) and a caller (1005); queues for ring-all, round-robin,
+ * overflow on max wait, and callbacks. `extra` is appended to the queue list.
+ */
+export function queueSite(): string {
+  const ext = (n: string, name: string, agent: boolean) => `  - { number: "${n}", name: ${name}, password: "${PASSWORD(n)}"${agent ? ', agent: { skills: {} }' : ''} }`;
+  return `
+version: 1
+site: { name: Queue test, timezone: Europe/Berlin, country: DE, language: en }
+extensions:
+${ext('1001', 'Alice Becker', true)}
+${ext('1002', 'Bob Schmidt', true)}
+${ext('1003', 'Chloe Martin', true)}
+${ext('1004', 'David Okafor', false)}
+${ext('1005', 'Eve Caller', false)}
+queues:
+  - { number: "500", name: Support, strategy: ring-all, members: ["1001", "1002"], ring_timeout_s: 30, wrapup_s: 0, announce_every_s: null }
+  - { number: "501", name: Sales, strategy: round-robin, members: ["1001", "1002"], ring_timeout_s: 30, wrapup_s: 0, announce_every_s: null }
+  - { number: "502", name: Night, strategy: ring-all, members: ["1003"], max_wait_s: 3, max_wait_to: "extension:1004", announce_every_s: null }
+  - { number: "503", name: Callback, strategy: ring-all, members: ["1003"], wrapup_s: 0, announce_every_s: null, callback: { enabled: true, offer_after_s: 0, key: "2", confirm_key: "1", answer_timeout_s: 30 } }
+`;
+}
+
+export interface QueueHarness {
+  db: Database;
+  rtp: TestRtpengine;
+  sipPort: number;
+  services: CallServices;
+  queues: QueueCalls;
+  phone(t: Ctx, ext: string, o: { toneHz: number; address: string; answer?: 'auto' | 'manual' }): Promise<Phone>;
+  /** rtpengine's calls now (none left once every call ended). */
+  mediaCalls(): Promise<string[]>;
+}
+
+/** rtpengine, the SIP engine and the calls app with the queue app, on free loopback ports. */
+export async function startQueueHarness(t: Ctx): Promise<QueueHarness> {
+  const log = pino({ level: process.env['CALLS_TEST_LOG'] ?? 'silent' });
+  const started: { s?: CallServices } = {};
+  t.after(() => started.s?.stop());
+  const rtp = await startTestRtpengine(t);
+  const sipPort = await freePort();
+  const adminPort = await freePort();
+  const engine = await startSipEngine(
+    parseSipEngineArgs(['--contact', `sip:127.0.0.1:${sipPort};transport=udp,tcp`, '--port', String(adminPort), '--secret', 'test-secret', '--t1', '200', '--t2', '1600', '--t4', '2000']),
+    pino({ level: 'silent' }),
+  );
+  t.after(() => engine.close());
+  const db = openDatabase(tempDir(t));
+  t.after(() => {
+    db.close();
+  });
+  const applied = applySiteFile(db, queueSite(), 'test');
+  if (!applied.ok) throw new Error(`test site invalid: ${JSON.stringify(applied.errors)}`);
+  let queues: QueueCalls | undefined;
+  const services = await startCallServices({
+    db,
+    ng: rtp.ng,
+    log,
+    engine: { host: '127.0.0.1', port: adminPort, secret: 'test-secret' },
+    mohFile: path.join(assetPath.prompts(), 'moh', 'default.wav'),
+    mediaUp: () => true,
+    onMediaChange: () => () => undefined,
+    reconcileIntervalMs: 2000,
+    registrar: { minExpiresS: 30 },
+    queueCalls: async (deps) => (queues = await startQueueCalls(deps, { promptsDir: assetPath.prompts(), dtmf: { host: '127.0.0.1', port: rtp.dtmfPort }, tickMs: 200 })),
+  });
+  started.s = services;
+  if (queues === undefined) throw new Error('the queue app did not start');
+  return {
+    db,
+    rtp,
+    sipPort,
+    services,
+    queues,
+    phone: async (tt, ext, o) => {
+      const p = await Phone.start(tt, { address: o.address, toneHz: o.toneHz, rtpBase: await phoneRtpBase() });
+      await p.register(sipPort, ext, PASSWORD(ext), { answer: o.answer ?? 'auto' });
+      return p;
+    },
+    mediaCalls: async () => (await rtp.ng.command('list', { limit: 100 }))['calls'] as string[],
+  };
+}
