@@ -52,6 +52,11 @@ export function build(schema: JsonSchema, value: unknown, path: string, key: str
   const hint = schema.description;
 
   if (schema.type === 'object' && schema.properties) return buildObject(schema, v, path, key, required);
+  const variants = objectVariants(schema);
+  if (variants !== undefined) return buildUnion(variants, v, path, key);
+  if (schema.type === 'object' && typeof schema.additionalProperties === 'object' && itemBuilder(schema.additionalProperties) !== undefined) {
+    return buildMap(schema.additionalProperties, v, path, title, hint);
+  }
   if (schema.type === 'object' && typeof schema.additionalProperties === 'object' && isPrimitive(schema.additionalProperties)) {
     // A map such as skills: "billing=4, german=5"
     const input = h('input', { type: 'text', value: Object.entries((v ?? {}) as Record<string, unknown>).map(([k, x]) => `${k}=${String(x)}`).join(', ') });
@@ -81,7 +86,7 @@ export function build(schema: JsonSchema, value: unknown, path: string, key: str
     }
     const stringish = items.type === 'string' || (items.anyOf ?? []).some((a) => a.type === 'string');
     const simple = ((v ?? []) as unknown[]).every((x) => typeof x === 'string' || typeof x === 'number');
-    if (stringish && simple) {
+    if (stringish && simple && shortForm(items) === undefined) {
       const input = h('input', { type: 'text', value: ((v ?? []) as unknown[]).join(', ') });
       return {
         el: control(path, title, input, `${hint ? `${hint}; ` : ''}separate entries with commas`),
@@ -91,7 +96,8 @@ export function build(schema: JsonSchema, value: unknown, path: string, key: str
         },
       };
     }
-    if (items.type === 'object' && items.properties) return buildList(schema, items, v, path, title, hint);
+    const builder = itemBuilder(items);
+    if (builder !== undefined) return buildList(builder, v, path, title, hint);
   }
   if (schema.type === 'boolean' && !required && schema.default === undefined) {
     // No default in the schema: leaving it out means something (e.g. "must change password" follows from whether
@@ -137,7 +143,8 @@ export function build(schema: JsonSchema, value: unknown, path: string, key: str
   };
 }
 
-function buildObject(schema: JsonSchema, v: unknown, path: string, key: string, required: boolean): FormPart {
+/** The controls for an object's properties, in a grid, without a frame of their own. */
+function fields(schema: JsonSchema, v: unknown, path: string): { el: HTMLElement; read: () => Record<string, unknown> } {
   const obj = (v ?? {}) as Record<string, unknown>;
   const parts = Object.entries(schema.properties ?? {}).map(([k, s]) => ({ k, part: build(s, obj[k], path === '' ? k : `${path}.${k}`, k, schema.required?.includes(k) ?? false) }));
   const read = () => {
@@ -148,8 +155,12 @@ function buildObject(schema: JsonSchema, v: unknown, path: string, key: string, 
     }
     return out;
   };
-  if (path === '') return { el: h('div', { class: 'form-fields' }, parts.map((p) => p.part.el)), read };
-  const body = h('div', { class: 'form-fields' }, parts.map((p) => p.part.el));
+  return { el: h('div', { class: 'form-fields' }, parts.map((p) => p.part.el)), read };
+}
+
+function buildObject(schema: JsonSchema, v: unknown, path: string, key: string, required: boolean): FormPart {
+  const { el: body, read } = fields(schema, v, path);
+  if (path === '') return { el: body, read };
   // Optional sections without a default (e.g. "agent": present = takes queue calls) and nullable ones (e.g. a
   // queue's overflow, null = none) are off until switched on.
   const nullable = schema.nullable === true || schema.default === null;
@@ -166,11 +177,117 @@ function buildObject(schema: JsonSchema, v: unknown, path: string, key: string, 
   return { el: h('fieldset', { class: 'section', 'data-field': path }, h('legend', {}, label(key)), schema.description ? h('small', { class: 'hint' }, schema.description) : null, body, h('div', { class: 'field-error' })), read };
 }
 
-function buildList(schema: JsonSchema, items: JsonSchema, v: unknown, path: string, title: string, hint?: string): FormPart {
+type ItemBuilder = (value: unknown, path: string, key: string) => FormPart;
+
+/*
+ * Variants of one thing told apart by a property with one fixed value each (an IVR node's `type`, a trap
+ * receiver's `version`): the form shows a choice of that value and the fields of the chosen variant.
+ */
+interface Variants {
+  tag: string;
+  list: { value: string; schema: JsonSchema }[];
+}
+
+const fixedValue = (s: JsonSchema | undefined) => (s?.const !== undefined ? String(s.const) : s?.enum?.length === 1 ? String(s.enum[0]) : undefined);
+
+function objectVariants(schema: JsonSchema): Variants | undefined {
+  const options = schema.oneOf ?? schema.anyOf;
+  if (options === undefined || options.length < 2 || !options.every((o) => o.type === 'object' && o.properties)) return undefined;
+  const tag = Object.keys(options[0]?.properties ?? {}).find((k) => options.every((o) => fixedValue(o.properties?.[k]) !== undefined));
+  if (tag === undefined) return undefined;
+  return { tag, list: options.map((o) => ({ value: fixedValue(o.properties?.[tag]) as string, schema: o })) };
+}
+
+/*
+ * A value written either in full (an object) or, when only its one required field differs from the defaults, as
+ * that field alone (a queue member "1001" or { extension: "1001", penalty: 2 }). The form always shows the full
+ * object and writes the short form back whenever it says the same, so an unchanged entry stays as it was written.
+ */
+interface ShortForm {
+  full: JsonSchema;
+  field: string;
+}
+
+function shortForm(schema: JsonSchema): ShortForm | undefined {
+  const options = schema.anyOf ?? schema.oneOf;
+  const full = options?.find((o) => o.type === 'object' && o.properties);
+  const short = options?.find(isPrimitive);
+  if (options?.length !== 2 || full === undefined || short === undefined || full.required?.length !== 1) return undefined;
+  const field = full.required[0] as string;
+  return full.properties?.[field]?.type === short.type ? { full, field } : undefined;
+}
+
+/** How to edit one entry of a list or map, or undefined when the form has no controls for it (then: JSON). */
+function itemBuilder(items: JsonSchema): ItemBuilder | undefined {
+  if (items.type === 'object' && items.properties) return (value, path, key) => buildObject(items, value, path, key, true);
+  const variants = objectVariants(items);
+  if (variants !== undefined) return (value, path, key) => buildUnion(variants, value, path, key);
+  const sf = shortForm(items);
+  if (sf === undefined) return undefined;
+  return (value, path, key) => {
+    const part = buildObject(sf.full, typeof value === 'object' ? value : value === undefined ? undefined : { [sf.field]: value }, path, key, true);
+    return {
+      el: part.el,
+      read: () => {
+        const full = part.read() as Record<string, unknown>;
+        const rest = Object.entries(full).filter(([k]) => k !== sf.field);
+        return rest.every(([k, x]) => sf.full.properties?.[k]?.default === x) ? full[sf.field] : full;
+      },
+    };
+  };
+}
+
+function buildUnion(variants: Variants, v: unknown, path: string, key: string): FormPart {
+  const current = (v ?? {}) as Record<string, unknown>;
+  const tagPath = path === '' ? variants.tag : `${path}.${variants.tag}`;
+  const select = h('select', {}, variants.list.map((o) => h('option', { value: o.value, selected: String(current[variants.tag] ?? '') === o.value }, o.value)));
+  const holder = h('div');
+  let part = fields({}, undefined, path);
+  const render = (values: unknown) => {
+    const chosen = variants.list.find((o) => o.value === select.value) ?? variants.list[0];
+    const props = Object.fromEntries(Object.entries(chosen?.schema.properties ?? {}).filter(([k]) => k !== variants.tag));
+    part = fields({ ...chosen?.schema, properties: props }, values, path);
+    holder.replaceChildren(part.el);
+  };
+  // Switching the variant keeps what the fields of both have in common (a prompt stays when a menu becomes an announcement).
+  select.addEventListener('change', () => render(part.read()));
+  render(current);
+  return {
+    el: h('fieldset', { class: 'section', 'data-field': path }, h('legend', {}, label(key)), control(tagPath, label(variants.tag), select), holder, h('div', { class: 'field-error' })),
+    read: () => ({ [variants.tag]: select.value, ...part.read() }),
+  };
+}
+
+/** A map of named entries (IVR nodes by name): each row is a name and the entry's own form. */
+function buildMap(items: JsonSchema, v: unknown, path: string, title: string, hint?: string): FormPart {
+  const builder = itemBuilder(items) as ItemBuilder;
+  const list = h('div', { class: 'repeat' });
+  const rows: { el: HTMLElement; name: HTMLInputElement; part: FormPart }[] = [];
+  const add = (name: string, value: unknown) => {
+    const entryPath = `${path}.${name || `(new ${rows.length + 1})`}`;
+    const nameInput = h('input', { type: 'text', value: name, required: true, autocomplete: 'off' });
+    const part = builder(value, entryPath, name || `${singular(title)} ${rows.length + 1}`);
+    const row = h('div', { class: 'repeat-item' }, control(`${entryPath}.(name)`, `${singular(title)} name`, nameInput), part.el);
+    const entry = { el: row, name: nameInput, part };
+    row.append(h('button', { type: 'button', class: 'danger small', onclick: () => {
+      rows.splice(rows.indexOf(entry), 1);
+      row.remove();
+    } }, 'Remove'));
+    rows.push(entry);
+    list.append(row);
+  };
+  for (const [name, x] of Object.entries((v ?? {}) as Record<string, unknown>)) add(name, x);
+  return {
+    el: h('fieldset', { class: 'section', 'data-field': path }, h('legend', {}, title), hint ? h('small', { class: 'hint' }, hint) : null, list, h('button', { type: 'button', class: 'small', onclick: () => add('', undefined) }, `Add ${singular(title).toLowerCase()}`), h('div', { class: 'field-error' })),
+    read: () => Object.fromEntries(rows.map((r) => [r.name.value.trim(), r.part.read()])),
+  };
+}
+
+function buildList(builder: ItemBuilder, v: unknown, path: string, title: string, hint?: string): FormPart {
   const list = h('div', { class: 'repeat' });
   const rows: { el: HTMLElement; part: FormPart }[] = [];
   const add = (value: unknown) => {
-    const part = buildObject(items, value, `${path}[${rows.length}]`, `${singular(title)} ${rows.length + 1}`, true);
+    const part = builder(value, `${path}[${rows.length}]`, `${singular(title)} ${rows.length + 1}`);
     const row = h('div', { class: 'repeat-item' }, part.el);
     const entry = { el: row, part };
     row.append(h('button', { type: 'button', class: 'danger small', onclick: () => {

@@ -66,7 +66,8 @@ test('the owner signs in, must change the password, then builds an extension and
   await page.getByLabel('Number').fill('500');
   await page.getByLabel('Name', { exact: true }).fill('Support');
   await page.getByLabel('Strategy').selectOption('round-robin');
-  await page.getByLabel('Members').fill('1001');
+  await page.getByRole('button', { name: 'Add member' }).click();
+  await page.getByRole('group', { name: 'Member 1' }).getByLabel('Extension').fill('1001');
   await shot(page, '06-queue-editor');
   await page.getByRole('button', { name: 'Save' }).click();
   await page.getByRole('cell', { name: 'Support' }).waitFor();
