@@ -3,6 +3,7 @@ import type { Acd, QueueView } from '../acd/index.ts';
 import type Srf from 'drachtio-srf';
 import type { Logger } from '../log.ts';
 import type { NgClient } from '../media/ng-client.ts';
+import type { PromptLibrary } from '../media/prompt-library.ts';
 import type { TrunkHealth } from '../trunks/trunk-health.ts';
 import type { TrunkRegistry } from '../trunks/trunk-registry.ts';
 import type { CdrLog } from './cdr-log.ts';
@@ -36,6 +37,8 @@ export interface CallDeps {
   mediaUp(): boolean;
   /** The music-on-hold file rtpengine plays to a held party. */
   mohFile: string;
+  /** Prompt names (built-in phrases, `moh/default`, uploaded `custom/NAME`) as files rtpengine plays. */
+  prompts: PromptLibrary;
   /** The queue app (acd-calls), when started: calls to queues and the agent feature codes go there. */
   queues?: QueueService;
 }

@@ -3,6 +3,7 @@ import type { InviteContext, InviteStep } from './invite-context.ts';
 import { uriUser, type SrfRequest, type SrfResponse } from './sip-types.ts';
 import { checkSdp } from './tasks/check-sdp.ts';
 import { connectCall } from './tasks/connect-call.ts';
+import { deskToggles } from './tasks/desk-toggles.ts';
 import { featureCodes } from './tasks/feature-codes.ts';
 import { identifyCaller } from './tasks/identify-caller.ts';
 import { refuseWithoutMedia } from './tasks/refuse-without-media.ts';
@@ -13,7 +14,7 @@ import { routeInternal } from './tasks/route-internal.ts';
 const routeQueue: InviteStep = (ctx) => ctx.deps.queues?.handle(ctx) ?? 'next';
 
 /** The steps of a new call, in order; each may answer the INVITE and stop the chain. */
-const STEPS: readonly InviteStep[] = [refuseWithoutMedia, checkSdp, identifyCaller, featureCodes, routeInbound, routeQueue, routeInternal, connectCall];
+const STEPS: readonly InviteStep[] = [refuseWithoutMedia, checkSdp, identifyCaller, featureCodes, deskToggles, routeInbound, routeQueue, routeInternal, connectCall];
 
 export function inviteHandler(deps: CallDeps): (req: SrfRequest, res: SrfResponse) => void {
   return (req, res) => {

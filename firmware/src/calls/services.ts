@@ -5,6 +5,10 @@ import { closeOpenCdrs } from '../config/repositories/cdrs.ts';
 import type { Logger } from '../log.ts';
 import { listMediaCalls } from '../media/call-media.ts';
 import type { NgClient } from '../media/ng-client.ts';
+import { PromptLibrary, uploadedPromptsDir } from '../media/prompt-library.ts';
+import { getSettings } from '../config/repositories/settings.ts';
+import { assetPath } from '../assets.ts';
+import path from 'node:path';
 import { TrunkRegistry } from '../trunks/trunk-registry.ts';
 import { TrunkRegistrations } from '../trunks/trunk-registrations.ts';
 import { TrunkHealth } from '../trunks/trunk-health.ts';
@@ -39,6 +43,9 @@ export interface CallServicesOptions {
    */
   digestAlgorithms?: readonly DigestAlgorithm[];
   mohFile: string;
+  /** The built prompt library (default: the firmware's) and where uploaded prompts are (default: beside the store). */
+  promptsDir?: string;
+  uploadedPromptsDir?: string;
   /** Current rtpengine state, and a way to hear when it changes (the appliance's health). */
   mediaUp(): boolean;
   onMediaChange(listener: (up: boolean) => void): () => void;
@@ -103,7 +110,12 @@ export async function startCallServices(o: CallServicesOptions): Promise<CallSer
   const trunkRegistrations = new TrunkRegistrations({ srf, trunks, log });
   const trunkHealth = new TrunkHealth({ trunks, ping: srfOptionsPing(srf), registration: (name) => trunkRegistrations.state(name), log });
   const cdrs = new CdrLog(o.db, log, (legId) => trunkHealth.legEnded(legId));
-  const deps: CallDeps = { srf, db: o.db, ng: o.ng, log, registrar, trunks, trunkHealth, cdrs, live, legs: new LegStore(o.db, log), pickups: new PickupBoard(), nonces, realm, digestAlgorithms, mediaUp: o.mediaUp, mohFile: o.mohFile };
+  const prompts = new PromptLibrary({
+    builtDir: o.promptsDir ?? assetPath.prompts(),
+    uploadDir: o.uploadedPromptsDir ?? uploadedPromptsDir(path.dirname(o.db.name)),
+    language: () => getSettings(o.db).site.language,
+  });
+  const deps: CallDeps = { srf, db: o.db, ng: o.ng, log, registrar, trunks, trunkHealth, cdrs, live, legs: new LegStore(o.db, log), pickups: new PickupBoard(), nonces, realm, digestAlgorithms, mediaUp: o.mediaUp, mohFile: o.mohFile, prompts };
   if (o.queueCalls) deps.queues = await o.queueCalls(deps);
   srf.use('register', (req, res) => registrar.handle(req, res));
   srf.invite(counters.countInvites(inviteHandler(deps)));

@@ -26,6 +26,10 @@ const phrases = {
   'agent-logged-out': { en: 'You are logged out.', de: 'Sie sind abgemeldet.' },
   'agent-paused': { en: 'You are paused.', de: 'Sie sind pausiert.' },
   'agent-unpaused': { en: 'You are available again.', de: 'Sie sind wieder verfügbar.' },
+  'dnd-on': { en: 'Do not disturb is on.', de: 'Bitte nicht stören ist eingeschaltet.' },
+  'dnd-off': { en: 'Do not disturb is off.', de: 'Bitte nicht stören ist ausgeschaltet.' },
+  'forward-on': { en: 'Your calls are forwarded.', de: 'Ihre Anrufe werden umgeleitet.' },
+  'forward-off': { en: 'Call forwarding is off.', de: 'Die Anrufumleitung ist ausgeschaltet.' },
 } satisfies Record<string, Texts>;
 
 const units: Record<PromptLanguage, string[]> = {
