@@ -9,6 +9,7 @@ import { applySiteFile } from './config/site-apply.ts';
 import { currentRevision } from './config/revision.ts';
 import { startBoxServices } from './appliance-platform.ts';
 import { mediaStateFromHealth } from './calls/live-feed.ts';
+import { startQueueCalls, type QueueCalls } from './acd-calls/queue-calls.ts';
 import { startCallServices } from './calls/services.ts';
 import { completePendingFactoryReset } from './platform/factory-reset.ts';
 import type { Env } from './env.ts';
@@ -19,6 +20,7 @@ import { ComponentHealth } from './supervisor/component-health.ts';
 import { selfCommand, tcpReachable } from './supervisor/probes.ts';
 import { SupervisedProcess } from './supervisor/supervised-process.ts';
 import { startConsole } from './web/start.ts';
+import { acdBridge } from './web/acd-bridge.ts';
 import type { InMemoryLiveState } from './web/live-state.ts';
 
 export class StartupError extends Error {}
@@ -102,6 +104,7 @@ export async function startAppliance(env: Env, log: Logger): Promise<Appliance> 
     health.set('web', 'up', web.web.url);
 
     // Calls last: they need the SIP engine, rtpengine and the live pages they feed; stopped first.
+    let queues: QueueCalls | undefined;
     const calls = await startCallServices({
       db,
       ng,
@@ -111,8 +114,11 @@ export async function startAppliance(env: Env, log: Logger): Promise<Appliance> 
       liveState: web.live,
       configChanges,
       ...mediaStateFromHealth(health),
+      // rtpengine sends its DTMF events to the ng port + 1 (rtpengine-process.ts).
+      queueCalls: async (deps) => (queues = await startQueueCalls(deps, { promptsDir: assetPath.prompts(), dtmf: { host: '127.0.0.1', port: env.CALLBOX_RTPENGINE_NG.port + 1 } })),
     });
     stops.push(() => calls.stop());
+    if (queues) stops.push(showQueues(queues, web.live, (ext) => calls.registrar.lookup(ext).length > 0));
     const detachSnmp = box.snmpSource.attach({ sip: () => calls.counters.snapshot(), trunks: () => calls.trunkHealth.list() });
     const reportBruteForce = (d: { address: string }) =>
       box.snmp.sendNotification('cbRegistrationBruteForce', { values: { cbNotifSourceAddress: d.address, cbSipAuthFailures: calls.counters.snapshot().authFailures } }, `bruteforce:${d.address}`);
@@ -127,6 +133,20 @@ export async function startAppliance(env: Env, log: Logger): Promise<Appliance> 
     await stopAll();
     throw err;
   }
+}
+
+/** The console's live queues and agents follow the distributor, and its agent actions become distributor inputs. */
+function showQueues(q: QueueCalls, live: InMemoryLiveState, registered: (ext: string) => boolean): () => void {
+  const board = acdBridge({ acd: q.acd, live, submit: q.submit, names: q.names, members: q.members, registered });
+  live.setAgentControl(board.control);
+  board.publish();
+  const off = q.onChange(() => board.publish());
+  // Waiting times grow without events: a periodic publish keeps them current (only changes reach the streams).
+  const timer = setInterval(() => board.publish(), 1000);
+  return () => {
+    off();
+    clearInterval(timer);
+  };
 }
 
 async function startRtpengine(env: Env, log: Logger, health: ComponentHealth, stops: Array<() => Promise<void> | void>) {
