@@ -46,7 +46,14 @@ export interface QueueCalls extends QueueService {
 export async function startQueueCalls(deps: CallDeps, o: QueueCallsOptions): Promise<QueueCalls> {
   const now = o.now ?? Date.now;
   const log = deps.log.child({ svc: 'acd' });
-  let site: QueueSite = readQueueSite(deps.db);
+  let site: QueueSite;
+  try {
+    site = readQueueSite(deps.db);
+  } catch (err) {
+    // The calls must run even when the queues cannot: the error is logged and a fixed configuration is reloaded.
+    log.error({ err: (err as Error).message }, 'queue configuration refused by the distributor; no queues until it is fixed');
+    site = { acd: { agents: [], queues: [] }, queues: new Map(), extensionNames: new Map() };
+  }
   let revision = currentRevision(deps.db);
   const acd = new Acd(site.acd, { now: now(), newId: randomUUID });
   const listeners = new Set<() => void>();
@@ -152,7 +159,7 @@ export async function startQueueCalls(deps: CallDeps, o: QueueCallsOptions): Pro
   const timer = setInterval(tick, o.tickMs ?? 500);
 
   const names = () => ({
-    agents: new Map(acd.agents().map((a) => [a.id, a.id])),
+    agents: site.extensionNames,
     queues: new Map([...site.queues.values()].map((q) => [q.number, q.name])),
   });
   const members = () => new Map([...site.queues.values()].map((q) => [q.number, q.members.map((m) => m.extension)]));
