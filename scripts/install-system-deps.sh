@@ -5,9 +5,9 @@ set -euo pipefail
 
 purpose=${1:?usage: install-system-deps.sh run|test}
 
-# rtpengine anchors all media; espeak-ng and sox make the prompt library at build time; openssl makes the
-# web console's first certificate.
-run_pkgs=(rtpengine-daemon espeak-ng sox openssl)
+# rtpengine anchors all media; espeak-ng and sox make the prompt library at build time, sox (with its MP3
+# format library) converts uploaded prompts at run time; openssl makes the web console's first certificate.
+run_pkgs=(rtpengine-daemon espeak-ng sox libsox-fmt-mp3 openssl)
 # Real peers and tools for the tests (DESIGN.md section 5).
 # qemu and the arm64 libraries run the arm64 one-file firmware in `make test`; the cross compiler builds its GPIO addon.
 test_pkgs=("${run_pkgs[@]}" sip-tester baresip snmp snmpd snmptrapd smitools chromium tshark nftables iproute2 qemu-user-static libc6-arm64-cross libstdc++6-arm64-cross g++-aarch64-linux-gnu)

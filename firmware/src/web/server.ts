@@ -20,6 +20,7 @@ import { configRoutes } from './routes/config.ts';
 import { healthRoutes } from './routes/health.ts';
 import { liveRoutes, type EventStreamOptions } from './routes/live.ts';
 import { recordRoutes } from './routes/records.ts';
+import { promptRoutes } from './routes/prompts.ts';
 import { systemRoutes, type SystemHooks } from './routes/system.ts';
 import { userRoutes } from './routes/users.ts';
 
@@ -106,6 +107,7 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
     configRoutes(api, a.db);
     userRoutes(api, a.db);
     recordRoutes(api, a.db);
+    promptRoutes(api, { dataDir: a.dataDir });
     liveRoutes(api, a.db, a.live, a.streams);
     systemRoutes(api, a.db, {
       health: o.health,
