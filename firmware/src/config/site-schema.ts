@@ -163,6 +163,7 @@ export const queueObject = queueOptionsObject.extend({
   name: z.string().min(1).max(60),
   members: z.array(queueMemberSchema).default([]).describe('static members (agents): they take calls while registered and not paused; order matters for linear'),
   service_level_s: z.number().int().min(1).max(3600).default(20).describe('answered within this counts for the service level'),
+  service_level_target_percent: z.number().int().min(0).max(100).default(80).describe('the share of calls to answer within service_level_s; below it, SNMP sends cbServiceLevelBreached'),
   announce: z
     .strictObject({
       position: z.boolean().default(true).describe('announce the caller\'s position every announce_every_s'),
