@@ -18,7 +18,7 @@ export const PASSWORD = (ext: string) => `pw-${ext}-secret`;
 
 /**
  * Three agents (1001-1003), an overflow target (1004) and a caller (1005); queues for ring-all, round-robin,
- * overflow on max wait, and callbacks. `extra` is appended to the queue list.
+ * overflow on max wait, announcements with an exit key, and callbacks.
  */
 export function queueSite(): string {
   const ext = (n: string, name: string, agent: boolean) => `  - { number: "${n}", name: ${name}, password: "${PASSWORD(n)}"${agent ? ', agent: { skills: {} }' : ''} }`;
@@ -35,6 +35,7 @@ queues:
   - { number: "500", name: Support, strategy: ring-all, members: ["1001", "1002"], ring_timeout_s: 30, wrapup_s: 0, announce_every_s: null }
   - { number: "501", name: Sales, strategy: round-robin, members: ["1001", "1002"], ring_timeout_s: 30, wrapup_s: 0, announce_every_s: null }
   - { number: "502", name: Night, strategy: ring-all, members: ["1003"], max_wait_s: 3, max_wait_to: "extension:1004", announce_every_s: null }
+  - { number: "504", name: Announce, strategy: ring-all, members: ["1003"], announce_every_s: 5, exit_keys: { "9": "hangup:closed" } }
   - { number: "503", name: Callback, strategy: ring-all, members: ["1003"], wrapup_s: 0, announce_every_s: null, callback: { enabled: true, offer_after_s: 0, key: "2", confirm_key: "1", answer_timeout_s: 30 } }
 `;
 }

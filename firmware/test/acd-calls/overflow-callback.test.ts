@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { test } from 'node:test';
 import { until } from '../calls/harness.ts';
 import { startQueueHarness } from './harness.ts';
@@ -62,5 +63,28 @@ test('callback: the caller presses 2 and hangs up; when an agent is free the box
   eve.command('hangup');
   await chloe.waitEvent('CALL_CLOSED', 10_000, chloeSince + 2);
   await until('agent free', () => h.queues.acd.agent('1003').state === 'available');
+  await until('rtpengine holds no call', async () => (await h.mediaCalls()).length === 0);
+});
+
+test('a waiting caller hears their position announced over the music; the exit key plays the goodbye prompt and hangs up', async (t) => {
+  const h = await startQueueHarness(t);
+  const played: string[] = [];
+  const command = h.rtp.ng.command.bind(h.rtp.ng);
+  h.rtp.ng.command = (name, params) => {
+    if (name === 'playMedia') played.push(path.basename(String(params?.['file'])));
+    return command(name, params);
+  };
+  const eve = await h.phone(t, '1005', { toneHz: 660, address: '127.0.0.3' });
+  eve.command('dial', '504');
+  await eve.waitEvent('CALL_ESTABLISHED');
+  await until('position announced', () => played.includes('you-are-caller-number.wav'), 15_000);
+  const at = played.indexOf('you-are-caller-number.wav');
+  assert.deepEqual(played.slice(0, at), ['default.wav'], 'music first');
+  await until('number and music again', () => played.length >= at + 3, 10_000);
+  assert.deepEqual(played.slice(at, at + 3), ['you-are-caller-number.wav', 'num-1.wav', 'default.wav']);
+  eve.command('sndcode', '9');
+  await until('goodbye prompt', () => played.includes('closed.wav'));
+  await eve.waitEvent('CALL_CLOSED', 15_000);
+  assert.equal(h.queues.acd.queue('504').entries.length, 0);
   await until('rtpengine holds no call', async () => (await h.mediaCalls()).length === 0);
 });
