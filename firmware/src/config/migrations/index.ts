@@ -6,10 +6,10 @@ import { migration as m003 } from './003-registrations.ts';
 import { migration as m004 } from './004-web.ts';
 import { migration as m005 } from './005-queue-member-weight.ts';
 import { migration as m006 } from './006-call-legs.ts';
-import { migration as m } from './-queue-events.ts';
+import { migration as m007 } from './007-queue-events.ts';
 
 // Static imports (not a directory scan) so the bundled single-file firmware carries every migration.
-export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m];
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007];
 
 /** The schema version this firmware writes; a file above it comes from a newer firmware. */
 export const SCHEMA_VERSION = migrations.length;
