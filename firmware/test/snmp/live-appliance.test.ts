@@ -85,10 +85,7 @@ test('a running box: config apply takes effect at once (SNMP user, trap receiver
   await run(process.execPath, [cli, 'config', 'apply', file], { env });
 
   await until('the added SNMPv3 user to read', async () => ((await snmp('snmpget', ['CALLBOX-MIB::cbSysBoardModel.0'])).stdout.includes('STRING') ? true : undefined));
-  const { code } = await until('the added trunk to REGISTER', async () => {
-    const r = await Promise.race([registrar.exited, new Promise<undefined>((resolve) => setTimeout(resolve, 500))]);
-    return r;
-  }, 60_000);
+  const { code } = await until('the added trunk to REGISTER', () => Promise.race([registrar.exited, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 500))]), 60_000);
   assert.equal(code, 0, `SIPp registrar got and granted the REGISTER:\n${registrar.output().slice(-2000)}`);
 
   // The trunk table shows the configured trunks with their real state.
