@@ -44,11 +44,11 @@ test('SIP counters: registered extensions, calls by final answer, calls per seco
 
   // Each initial INVITE is counted by the final answer its caller gets; a challenge is not the end of a call.
   const invite = (status: number) => {
-    const res = Object.assign(new EventEmitter(), {
-      send(code: number) {
-        if (code >= 200) this.emit('end', { status: code });
-      },
-    });
+    // What drachtio-srf's Response does: 'end' once the final response is sent.
+    const res = new EventEmitter() as EventEmitter & { send(code: number): void };
+    res.send = (code: number) => {
+      if (code >= 200) res.emit('end', { status: code });
+    };
     counters.countInvites((_req, r) => r.send(status))({} as SrfRequest, res as unknown as SrfResponse);
   };
   for (const s of [407, 200, 200, 404, 486, 487, 503, 603]) invite(s);
