@@ -1,6 +1,7 @@
 import type { Disposition } from './cdr-log.ts';
 import { dispositionOf } from './cdr-log.ts';
 import type { CallDeps } from './call-deps.ts';
+import type { Codec } from '../media/codec-policy.ts';
 import type { Dialog, SrfRequest } from './sip-types.ts';
 
 /** One destination to ring: a registered contact (sent to where it registered from) or a trunk. */
@@ -19,6 +20,8 @@ export interface DialEnv {
   callerNumber: string;
   /** rtpengine's SDP for the new party. */
   offerSdp: string;
+  /** rtpengine's SDP for a party allowed these codecs (the offer made again under its policy). */
+  offerFor?(codecs: readonly Codec[]): Promise<string>;
   /** Aborts every ringing leg (the caller hung up). */
   signal: AbortSignal;
   onRinging?(): void;

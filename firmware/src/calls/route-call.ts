@@ -74,8 +74,9 @@ async function dialExtension(env: PlaceEnv, number: string, depth: number): Prom
     headers: { From: from, To: `<sip:${number}@localhost>`, 'P-Asserted-Identity': from },
     cdr: { direction: env.caller.trunk ? 'inbound' : 'internal', callee: number, extension: number },
   }));
+  const offerSdp = env.offerFor ? await env.offerFor(ext.codecs) : env.offerSdp;
   env.ringing?.add(number);
-  const result = await dialLegs(env, attempts, ext.ring_timeout_s * 1000).finally(() => env.ringing?.delete(number));
+  const result = await dialLegs({ ...env, offerSdp }, attempts, ext.ring_timeout_s * 1000).finally(() => env.ringing?.delete(number));
   if (result.ok || env.signal.aborted) return result;
   if (result.status === 486 || result.status === 600) return forward(fwd.busy, result.status);
   return forward(fwd.no_answer, result.status);
@@ -114,6 +115,7 @@ async function dialTrunks(env: PlaceEnv, names: readonly string[], e164: string,
       deps.log.info({ trunk: name }, 'trunk is down; trying the next one');
       continue;
     }
+    const offerSdp = env.offerFor ? await env.offerFor(trunk.codecs) : env.offerSdp;
     const slot = deps.trunkHealth.tryAcquire(name);
     if (!slot) {
       deps.trunkHealth.noteFailover(name);
@@ -130,7 +132,7 @@ async function dialTrunks(env: PlaceEnv, names: readonly string[], e164: string,
       ...(auth ? { auth } : {}),
       cdr: { direction: 'outbound', callee: e164, trunk: trunk.name, ...(env.caller.extension ? { extension: env.caller.extension } : {}) },
     };
-    last = await dialLegs(env, [attempt], TRUNK_RING_MS);
+    last = await dialLegs({ ...env, offerSdp }, [attempt], TRUNK_RING_MS);
     if (last.ok) slot.bind(last.legId);
     else slot.release();
     if (last.ok || env.signal.aborted || FINAL_FOR_ALL_TRUNKS.has(last.status)) return last;

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { CallMedia } from '../../media/call-media.ts';
+import { getExtension } from '../../config/repositories/extensions.ts';
+import { CallMedia, NoAllowedCodecError } from '../../media/call-media.ts';
+import type { Codec } from '../../media/codec-policy.ts';
 import { Bridge } from '../bridge.ts';
 import { dispositionOf } from '../cdr-log.ts';
 import type { InviteContext, InviteStep } from '../invite-context.ts';
@@ -19,6 +21,8 @@ export const connectCall: InviteStep = async (ctx): Promise<'done'> => {
   const legId = req.get('Call-ID') ?? interactionId;
   const callerTag = tagOf(req.get('From')) ?? interactionId;
   const media = new CallMedia(deps.ng, legId);
+  const callerCodecs = caller.extension ? getExtension(deps.db, caller.extension)?.codecs : caller.trunk ? deps.trunks.get(caller.trunk)?.codecs : undefined;
+  if (callerCodecs) media.allow(callerTag, callerCodecs);
   const abort = new AbortController();
   let answered = false;
   const setup: LiveCall = {
@@ -67,6 +71,8 @@ export const connectCall: InviteStep = async (ctx): Promise<'done'> => {
       callerNumber: caller.number,
       caller,
       offerSdp,
+      // Each extension or trunk rung gets the offer made again under its own codec policy.
+      offerFor: (codecs: readonly Codec[]) => media.offer(callerTag, req.body, undefined, codecs),
       signal: abort.signal,
       onRinging: () => {
         if (rang || res.finalResponseSent) return;
@@ -122,7 +128,9 @@ export const connectCall: InviteStep = async (ctx): Promise<'done'> => {
     return 'done';
   } catch (err) {
     deps.log.warn({ err: (err as Error).message, interaction: interactionId }, 'call setup failed');
-    if (!res.finalResponseSent) res.send(/rtpengine/.test((err as Error).message) ? 503 : 500, { headers: { 'Retry-After': '30' } });
+    if (err instanceof NoAllowedCodecError) {
+      if (!res.finalResponseSent) res.send(488);
+    } else if (!res.finalResponseSent) res.send(/rtpengine/.test((err as Error).message) ? 503 : 500, { headers: { 'Retry-After': '30' } });
     deps.cdrs.ended(legId, abort.signal.aborted ? 'cancelled' : 'failed', abort.signal.aborted ? 'caller cancelled' : (err as Error).message);
     deps.legs.remove(legId);
     if (callee) {
