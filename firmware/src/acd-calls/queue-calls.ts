@@ -15,6 +15,7 @@ import type { QueuedCaller } from './queued-caller.ts';
 import { cancelOffer, ringAgent } from './ring-agent.ts';
 import { routeOut } from './route-out.ts';
 import { PromptFiles } from './prompts.ts';
+import { QueueLog, type TodayCounts } from './queue-log.ts';
 import { readQueueSite, type QueueSite } from './site-config.ts';
 
 export interface QueueCallsOptions {
@@ -35,6 +36,8 @@ export interface QueueCalls extends QueueService {
   /** Display names of agents and queues, and queue members, from the configuration. */
   names(): { agents: ReadonlyMap<string, string>; queues: ReadonlyMap<string, string> };
   members(): ReadonlyMap<string, readonly string[]>;
+  /** Today's answered and abandoned calls and service level per queue, answered calls per agent (the queue log). */
+  today(): TodayCounts;
 }
 
 /**
@@ -58,6 +61,7 @@ export async function startQueueCalls(deps: CallDeps, o: QueueCallsOptions): Pro
   const acd = new Acd(site.acd, { now: now(), newId: randomUUID });
   const listeners = new Set<() => void>();
   const callbacks = new CallbackDials();
+  const queueLog = new QueueLog(deps.db, log);
 
   // Inputs that arrive while commands are being executed wait their turn, so the distributor sees them in order.
   const pending: AcdInput[] = [];
@@ -85,7 +89,7 @@ export async function startQueueCalls(deps: CallDeps, o: QueueCallsOptions): Pro
   const ctx: AdapterContext = { deps, acd, log, prompts: new PromptFiles(o.promptsDir, deps.db), callers: new Map<string, QueuedCaller>(), site: () => site, submit };
 
   const execute = (out: AcdOutput) => {
-    for (const e of out.events) log.debug({ event: e }, 'acd event');
+    queueLog.write(out.events);
     for (const c of out.commands) run(c);
     if (out.events.length > 0 || out.commands.length > 0) for (const l of listeners) l();
   };
@@ -174,6 +178,7 @@ export async function startQueueCalls(deps: CallDeps, o: QueueCallsOptions): Pro
     },
     names,
     members,
+    today: () => queueLog.today(site, now()),
     handle: async (invite: InviteContext) => {
       const { caller, dialled, destination } = invite;
       if (destination?.kind === 'target' && destination.target.kind === 'queue') {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { listCdrs } from '../../src/config/repositories/cdrs.ts';
+import { listQueueEvents } from '../../src/config/repositories/queue-events.ts';
 import { audioStats } from '../calls/baresip.ts';
 import { until } from '../calls/harness.ts';
 import { startQueueHarness } from './harness.ts';
@@ -50,6 +51,15 @@ test('ring-all: the caller hears music, both agents ring, the first to answer ge
   assert.equal(new Set(cdrs.map((c) => c.interactionId)).size, 1, 'one interaction for the caller and both agent legs');
   assert.equal(cdrs.find((c) => c.extension === '1001')?.disposition, 'answered');
   assert.equal(cdrs.find((c) => c.extension === '1002')?.disposition, 'cancelled');
+  // The queue log has the visit under the same interaction id, and the console's counters see the answered call.
+  const log = listQueueEvents(h.db, { interactionId: cdrs[0]?.interactionId as string });
+  assert.deepEqual(
+    log.map((e) => `${e.type}${e.agent ? `:${e.agent}` : ''}`).sort(),
+    ['complete:1001', 'connect:1001', 'enter', 'offer:1001', 'offer:1002'],
+  );
+  assert.equal(log.find((e) => e.type === 'complete')?.data['by'], 'caller');
+  assert.equal(h.queues.today().queues.get('500')?.answered, 1);
+  assert.equal(h.queues.today().agents.get('1001'), 1);
 });
 
 test('the caller hanging up while agents ring cancels every agent leg and frees the agents', async (t) => {
