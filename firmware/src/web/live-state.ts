@@ -146,6 +146,10 @@ export class InMemoryLiveState implements LiveState {
     this.#emit('trunks');
   }
 
+  removeTrunk(name: string): void {
+    if (this.#trunks.delete(name)) this.#emit('trunks');
+  }
+
   close(): void {
     for (const s of this.#stops) s();
     this.#listeners.clear();

@@ -57,7 +57,12 @@ export interface LiveQueue {
 
 export interface LiveTrunk {
   name: string;
-  state: 'up' | 'down' | 'registering' | 'unmonitored';
+  /** From the OPTIONS pings and the outbound registration; `unmonitored` when neither watches the trunk. */
+  state: 'up' | 'degraded' | 'down' | 'registering' | 'unmonitored';
   detail: string;
   activeCalls: number;
+  /** 0 = no limit. */
+  maxCalls: number;
+  /** When the state last changed, ISO 8601. */
+  since: string;
 }

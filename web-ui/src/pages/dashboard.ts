@@ -7,7 +7,7 @@ export function dashboard(main: HTMLElement): () => void {
   const counts = h('div', { class: 'tiles' });
   const health = h('div', { class: 'card' });
   const panel = h('div', { class: 'card' });
-  const trunks = h('div', { class: 'card' });
+  const trunks = h('div', { class: 'card wide' });
   const calls = h('div', { class: 'card wide' });
   const phones = h('div', { class: 'card wide', id: 'registrations' });
   main.append(counts, h('div', { class: 'cards' }, health, panel, trunks, calls, phones));
@@ -34,7 +34,7 @@ export function dashboard(main: HTMLElement): () => void {
             h('p', { class: 'muted' }, `Scene: ${l.scene} (${l.backend})${l.degraded ? ` — ${l.degraded}` : ''}`)),
     );
   const renderTrunks = (t: LiveTrunk[]) =>
-    trunks.replaceChildren(h('h2', {}, 'Trunks'), table(['Trunk', 'State', 'Calls', 'Detail'], t.map((x) => [x.name, h('span', { class: `badge state-${x.state === 'up' ? 'up' : x.state === 'down' ? 'down' : 'starting'}` }, x.state), x.activeCalls, x.detail])));
+    trunks.replaceChildren(h('h2', {}, 'Trunks'), table(['Trunk', 'State', 'Calls', 'Detail'], t.map((x) => [x.name, h('span', { class: `badge state-${x.state === 'up' ? 'up' : x.state === 'down' ? 'down' : 'starting'}`, title: `since ${new Date(x.since).toLocaleString()}` }, x.state), x.maxCalls > 0 ? `${x.activeCalls} / ${x.maxCalls}` : x.activeCalls, x.detail])));
   const renderCalls = (c: LiveCall[]) => {
     activeCalls = c.length;
     calls.replaceChildren(h('h2', {}, `Active calls (${c.length})`), table(['Caller', 'Called', 'State', 'Queue', 'Agent', 'Duration'], c.map((x) => [x.callerName ? `${x.callerName} <${x.caller}>` : x.caller, x.callee, x.state, x.queue ?? '', x.extension ?? '', sinceEl(x.startedAt)])));

@@ -11,6 +11,8 @@ export function level(q: LiveQueue): 'ok' | 'warn' | 'alert' {
   return 'ok';
 }
 
+const WINDOW_S = 15 * 60;
+
 /** Full-screen live queues for the wall, with a chart of callers waiting over the last 15 minutes. */
 export function wallboard(main: HTMLElement): () => void {
   const grid = h('div', { class: 'wall', 'aria-live': 'polite' });
@@ -40,28 +42,50 @@ export function wallboard(main: HTMLElement): () => void {
         ),
       ),
     );
+    waitingNow = queues.reduce((n, q) => n + q.waiting, 0);
+    plotPoint();
+  };
+
+  // A point per change, and one every few seconds between changes, so the line reaches "now" on a quiet wall.
+  let waitingNow = 0;
+  const plotPoint = () => {
     const now = Date.now() / 1000;
     series[0].push(now);
-    series[1].push(queues.reduce((n, q) => n + q.waiting, 0));
-    while (series[0].length > 0 && (series[0][0] ?? now) < now - 900) {
+    series[1].push(waitingNow);
+    while (series[0].length > 0 && (series[0][0] ?? now) < now - WINDOW_S) {
       series[0].shift();
       series[1].shift();
     }
     if (!plot) {
       plot = new uPlot(
-        { width: Math.max(300, chartBox.clientWidth || 800), height: 180, series: [{}, { label: 'Waiting', stroke: '#0b5cad', fill: 'rgba(11,92,173,0.15)', width: 2 }], axes: [{}, { label: 'Callers' }], scales: { y: { range: (_u, _min, max) => [0, Math.max(5, max)] } } },
+        {
+          width: Math.max(300, chartBox.clientWidth - 16 || 800),
+          height: 180,
+          legend: { show: false },
+          series: [{}, { label: 'Waiting', stroke: '#0b5cad', fill: 'rgba(11,92,173,0.15)', width: 2, points: { show: false }, paths: uPlot.paths.stepped?.({ align: 1 }) }],
+          axes: [{}, { label: 'Callers' }],
+          // Always the last 15 minutes, whatever the data: otherwise a fresh page zooms into milliseconds.
+          scales: { x: { time: true, range: () => [Date.now() / 1000 - WINDOW_S, Date.now() / 1000] }, y: { range: (_u, _min, max) => [0, Math.max(5, max)] } },
+        },
         series,
         chartBox,
       );
     } else plot.setData(series);
   };
+  const resize = new ResizeObserver(() => plot?.setSize({ width: Math.max(300, chartBox.clientWidth - 16), height: 180 }));
+  resize.observe(chartBox);
 
   void get<LiveQueue[]>('/live/queues').then(render, () => undefined);
   const stop = subscribe(['queues'], (_t, d) => render(d as LiveQueue[]));
-  const tick = setInterval(() => (clock.textContent = new Date().toLocaleTimeString()), 1000);
+  let seconds = 0;
+  const tick = setInterval(() => {
+    clock.textContent = new Date().toLocaleTimeString();
+    if (++seconds % 5 === 0 && plot) plotPoint();
+  }, 1000);
   return () => {
     stop();
     clearInterval(tick);
+    resize.disconnect();
     plot?.destroy();
   };
 }
