@@ -137,7 +137,7 @@ export async function startAppliance(env: Env, log: Logger): Promise<Appliance> 
 
 /** The console's live queues and agents follow the distributor, and its agent actions become distributor inputs. */
 function showQueues(q: QueueCalls, live: InMemoryLiveState, registered: (ext: string) => boolean): () => void {
-  const board = acdBridge({ acd: q.acd, live, submit: q.submit, names: q.names, members: q.members, registered });
+  const board = acdBridge({ acd: q.acd, live, submit: q.submit, names: q.names, members: q.members, registered, today: q.today });
   live.setAgentControl(board.control);
   board.publish();
   const off = q.onChange(() => board.publish());
