@@ -20,6 +20,7 @@ import { ComponentHealth } from './supervisor/component-health.ts';
 import { selfCommand, tcpReachable } from './supervisor/probes.ts';
 import { SupervisedProcess } from './supervisor/supervised-process.ts';
 import { startConsole } from './web/start.ts';
+import { feedTrunks } from './web/trunk-feed.ts';
 import { acdBridge } from './web/acd-bridge.ts';
 import type { InMemoryLiveState } from './web/live-state.ts';
 
@@ -119,6 +120,7 @@ export async function startAppliance(env: Env, log: Logger): Promise<Appliance> 
     });
     stops.push(() => calls.stop());
     if (queues) stops.push(showQueues(queues, web.live, (ext) => calls.registrar.lookup(ext).length > 0));
+    stops.push(feedTrunks(calls.trunkHealth, web.live));
     const detachSnmp = box.snmpSource.attach({ sip: () => calls.counters.snapshot(), trunks: () => calls.trunkHealth.list() });
     const reportBruteForce = (d: { address: string }) =>
       box.snmp.sendNotification('cbRegistrationBruteForce', { values: { cbNotifSourceAddress: d.address, cbSipAuthFailures: calls.counters.snapshot().authFailures } }, `bruteforce:${d.address}`);
