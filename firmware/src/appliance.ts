@@ -19,6 +19,7 @@ import { rtpengineCommand } from './media/rtpengine-process.ts';
 import { ComponentHealth } from './supervisor/component-health.ts';
 import { selfCommand, tcpReachable } from './supervisor/probes.ts';
 import { SupervisedProcess } from './supervisor/supervised-process.ts';
+import { startQueueFeed } from './snmp/queue-figures.ts';
 import { startConsole } from './web/start.ts';
 import { feedTrunks } from './web/trunk-feed.ts';
 import { acdBridge } from './web/acd-bridge.ts';
@@ -121,13 +122,15 @@ export async function startAppliance(env: Env, log: Logger): Promise<Appliance> 
     stops.push(() => calls.stop());
     if (queues) stops.push(showQueues(queues, web.live, (ext) => calls.registrar.lookup(ext).length > 0));
     stops.push(feedTrunks(calls.trunkHealth, web.live));
-    const detachSnmp = box.snmpSource.attach({ sip: () => calls.counters.snapshot(), trunks: () => calls.trunkHealth.list() });
+    const queueFeed = queues ? startQueueFeed({ acd: queues.acd, members: queues.members, db, configChanges }) : undefined;
+    const detachSnmp = box.snmpSource.attach({ sip: () => calls.counters.snapshot(), trunks: () => calls.trunkHealth.list(), ...(queueFeed ? { queues: queueFeed.list } : {}) });
     const reportBruteForce = (d: { address: string }) =>
       box.snmp.sendNotification('cbRegistrationBruteForce', { values: { cbNotifSourceAddress: d.address, cbSipAuthFailures: calls.counters.snapshot().authFailures } }, `bruteforce:${d.address}`);
     calls.bruteForce.on('detected', reportBruteForce);
     stops.push(() => {
       calls.bruteForce.off('detected', reportBruteForce);
       detachSnmp();
+      queueFeed?.stop();
     });
 
     return { health, live: web.live, webUrl: web.web.url, firstBootAdminPassword: boot.generatedAdminPassword, stop: stopAll };
