@@ -54,7 +54,7 @@ async function until<T>(what: string, f: () => Promise<T | undefined>, timeoutMs
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
 
-test('a running box: config apply takes effect at once (SNMP user, trap receiver, new trunks); trunk and brute-force traps from real peers', { timeout: 300_000 }, async (t) => {
+test('a running box: config apply takes effect at once (SNMP user, trap receiver, new trunks); trunk and queue tables; trunk and brute-force traps from real peers', { timeout: 300_000 }, async (t) => {
   const dir = tempDir(t);
   const dataDir = path.join(dir, 'data');
   const env = await envFor(dataDir);
@@ -100,6 +100,10 @@ test('a running box: config apply takes effect at once (SNMP user, trap receiver
     const out = (await snmp('snmpget', [`CALLBOX-MIB::cbTrunkRegState.${c}`, `CALLBOX-MIB::cbTrunkState.${d}`, `CALLBOX-MIB::cbTrunkOptionsRtt.${d}`])).stdout;
     return /cbTrunkRegState\.\d+ = INTEGER: registered/.test(out) && /cbTrunkState\.\d+ = INTEGER: up/.test(out) && /cbTrunkOptionsRtt\.\d+ = Gauge32: \d+/.test(out) ? out : undefined;
   });
+
+  // The queue table has a row per configured queue, fed by the running distributor.
+  const queueRows = (await snmp('snmptable', ['-OU', '-Cf', '|', '-CH', 'CALLBOX-MIB::cbQueueTable'])).stdout;
+  assert.match(queueRows, /^Billing\|500\|0\|0\|\d+\|\d+\|0\|\d+\|100\|80\|0\|0$/m, queueRows);
 
   // The carrier dies: OPTIONS go unanswered, the trunk goes down, the NOC hears it.
   await carrier.stop();
