@@ -31,11 +31,16 @@ export async function connectCaller(ctx: AdapterContext, caller: QueuedCaller, f
     await endCaller(ctx, caller, 'media could not be connected', { byCaller: false, tellAcd: agentId !== undefined });
     return false;
   }
-  if (caller.phase === 'gone') {
-    // The caller hung up while the media was being connected.
-    far.dialog.destroy();
-    ctx.deps.cdrs.ended(far.legId, 'cancelled', 'caller hung up');
+  // Either side may have hung up while the media was being connected (the Bridge would never hear of it).
+  const farGone = (far.dialog as { connected?: boolean }).connected === false;
+  if (caller.phase === 'gone' || farGone) {
+    if (farGone) ctx.deps.cdrs.ended(far.legId, 'answered', 'hung up before the caller was connected');
+    else {
+      far.dialog.destroy();
+      ctx.deps.cdrs.ended(far.legId, 'cancelled', 'caller hung up');
+    }
     if (agentId !== undefined) ctx.submit({ type: 'agent-hangup', agentId });
+    await endCaller(ctx, caller, 'the answering party hung up', { byCaller: false, tellAcd: false });
     return false;
   }
   caller.phase = 'connected';
