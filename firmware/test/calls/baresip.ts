@@ -36,13 +36,16 @@ export class Phone {
     this.toneHz = toneHz;
   }
 
-  static async start(t: Ctx, o: { address?: string; toneHz: number; rtpBase: number }): Promise<Phone> {
+  /** `codecs` are baresip codec modules, in order of preference (default G.711 only). */
+  static async start(t: Ctx, o: { address?: string; toneHz: number; rtpBase: number; codecs?: string[] }): Promise<Phone> {
     const dir = tempDir(t, 'bs-');
     const address = o.address ?? '127.0.0.1';
     const phone = new Phone(dir, o.toneHz);
     phone.rtpBase = o.rtpBase;
     const wav = path.join(dir, 'tone.wav');
-    execFileSync('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', wav, 'synth', '120', 'sine', String(o.toneHz), 'vol', '0.5']);
+    // aufile refuses a file whose rate is not the codec's: G.722 runs at 16 kHz.
+    const rate = o.codecs?.[0] === 'g722' ? '16000' : '8000';
+    execFileSync('sox', ['-n', '-r', rate, '-c', '1', '-b', '16', wav, 'synth', '120', 'sine', String(o.toneHz), 'vol', '0.5']);
     let sipPort = await freePort(address);
     while (!(await isFree(address, sipPort + 1))) sipPort = await freePort(address);
     const ctrlPort = await freePort();
@@ -55,7 +58,7 @@ export class Phone {
         'dns_server 127.0.0.1:53',
         `rtp_ports ${o.rtpBase}-${o.rtpBase + 9}`,
         'module_path /usr/lib/baresip/modules',
-        'module g711.so',
+        ...(o.codecs ?? ['g711']).map((c) => `module ${c}.so`),
         'module aufile.so',
         'module aubridge.so',
         'module sndfile.so',
