@@ -32,7 +32,18 @@ export interface FormPart {
   read(): unknown;
 }
 
-const label = (key: string) => key.replace(/_s$/, ' (s)').replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+/** Words of field names a person reads differently: abbreviations in capitals, jargon spelled out. */
+const WORDS: Record<string, string> = {
+  dnd: 'do not disturb', sip: 'SIP', rtp: 'RTP', dscp: 'DSCP', ivr: 'IVR', snmp: 'SNMP', did: 'DID', dtmf: 'DTMF', tls: 'TLS',
+  ip: 'IP', url: 'URL', mac: 'MAC', moh: 'music on hold', id: 'ID', cidr: 'CIDR', rtt: 'RTT', ewt: 'estimated wait', wrapup: 'wrap-up',
+};
+const label = (key: string) =>
+  key
+    .replace(/_s$/, ' (s)')
+    .split('_')
+    .map((w) => WORDS[w] ?? w)
+    .join(' ')
+    .replace(/^./, (c) => c.toUpperCase());
 const singular = (t: string) => t.replace(/ies$/, 'y').replace(/s$/, '');
 const isPrimitive = (s: JsonSchema) => s.type === 'string' || s.type === 'integer' || s.type === 'number' || s.type === 'boolean';
 

@@ -6,7 +6,7 @@ import { assetPath } from '../../src/assets.ts';
 import { applySiteFile } from '../../src/config/site-apply.ts';
 import { readSite } from '../../src/config/site-export.ts';
 import { startHarness } from '../web/harness.ts';
-import { buildUi, firstLogin, openBrowser } from './browser.ts';
+import { buildUi, firstLogin, openBrowser, shot } from './browser.ts';
 
 interface JsonSchema {
   type?: string;
@@ -44,6 +44,8 @@ const PAGES: FormPage[] = [
   { link: 'SNMP', path: '/snmp' },
   { link: 'Feature codes', path: '/feature-codes' },
 ];
+
+const SHOTS: Record<string, string> = { '/queues': '23-tablet-queue-form', '/ivr': '24-tablet-ivr-form', '/snmp': '25-tablet-snmp-form', '/trunks': '26-tablet-trunk-form' };
 
 const objects = (s: JsonSchema) => (s.oneOf ?? s.anyOf ?? []).filter((o) => o.type === 'object' && o.properties);
 
@@ -93,6 +95,8 @@ test('anything the site file can set, the console can set: every field of every 
   const applied = applySiteFile(h.db, readFileSync(assetPath.exampleSite(), 'utf8'), 'test');
   assert.ok(applied.ok, JSON.stringify(applied));
   const { page } = await openBrowser(t);
+  // At tablet width: the forms must work there too (screenshots of a few of the richest below).
+  await page.setViewportSize({ width: 800, height: 1100 });
   const scriptErrors: string[] = [];
   page.on('pageerror', (e) => scriptErrors.push(e.message));
   await firstLogin(page, h.web.url, 'Owner-chosen-pass-42');
@@ -116,6 +120,7 @@ test('anything the site file can set, the console can set: every field of every 
       const form = page.locator('main form');
       const offered = new Set(await form.locator('[data-field]').evaluateAll((els) => els.map((e) => e.getAttribute('data-field') ?? '')));
       for (const f of fieldPaths(schema, value, '', p.list?.hide)) if (!offered.has(f)) missing.push(`${p.link}${key === undefined ? '' : ` ${key}`}: ${f}`);
+      if (SHOTS[p.path] !== undefined && item === items[0]) await shot(page, SHOTS[p.path]);
       for (const f of await form.locator('textarea.json').evaluateAll((els) => els.map((e) => e.getAttribute('data-path') ?? ''))) asJson.push(`${p.path} ${f}`);
       await page.locator('#notice').evaluate((el) => el.setAttribute('hidden', ''));
       await form.getByRole('button', { name: 'Save' }).click();

@@ -20,6 +20,12 @@ export interface Page {
   render(main: HTMLElement, state: AppState): (() => void) | void;
 }
 
+/** Queue members as people read them: "1001, 1007 (penalty 2)". */
+const members = (list: unknown) =>
+  ((list ?? []) as (string | { extension: string; penalty?: number; weight?: number })[])
+    .map((m) => (typeof m === 'string' ? m : `${m.extension}${m.penalty ? ` (penalty ${m.penalty})` : ''}${m.weight !== undefined && m.weight !== 1 ? ` (weight ${m.weight})` : ''}`))
+    .join(', ');
+
 const ALL: Role[] = ['admin', 'supervisor', 'installer', 'agent', 'auditor'];
 const can = (state: AppState, roles: Role[]) => roles.includes(state.me.user.role);
 
@@ -37,7 +43,7 @@ export const PAGES: Page[] = [
   { id: 'extensions', title: 'Extensions', group: 'Configuration', roles: CALLFLOW_R, render: (m, s) => entityPage(m, { path: '/extensions', key: 'number', noun: 'extension', columns: [col('Number', 'number'), col('Name', 'name'), ['Agent', (i) => (i['agent'] ? 'yes' : '')], col('Email', 'email')], canWrite: can(s, STATIONS_W) }) },
   { id: 'phones', title: 'Phones', group: 'Configuration', roles: CALLFLOW_R, render: (m, s) => entityPage(m, { path: '/phones', key: 'mac', noun: 'phone', columns: [col('MAC', 'mac'), col('Vendor', 'vendor'), col('Model', 'model'), col('Extension', 'extension')], canWrite: can(s, STATIONS_W) }) },
   { id: 'agents', title: 'Agents and skills', group: 'Configuration', roles: CALLFLOW_R, render: (m, s) => entityPage(m, { path: '/agents', key: 'extension', noun: 'agent', columns: [col('Extension', 'extension'), col('Name', 'name'), ['Skills', (i) => Object.entries(((i['agent'] as { skills?: Record<string, number> }).skills) ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')]], canWrite: can(s, STATIONS_W), canCreate: false, bodyOf: 'agent' }) },
-  { id: 'queues', title: 'Queues', group: 'Configuration', roles: CALLFLOW_R, render: (m, s) => entityPage(m, { path: '/queues', key: 'number', noun: 'queue', columns: [col('Number', 'number'), col('Name', 'name'), col('Strategy', 'strategy'), col('Members', 'members')], canWrite: can(s, ['admin', 'supervisor']), canCreate: can(s, ['admin']) }) },
+  { id: 'queues', title: 'Queues', group: 'Configuration', roles: CALLFLOW_R, render: (m, s) => entityPage(m, { path: '/queues', key: 'number', noun: 'queue', columns: [col('Number', 'number'), col('Name', 'name'), col('Strategy', 'strategy'), ['Members', (i) => members(i['members'])]], canWrite: can(s, ['admin', 'supervisor']), canCreate: can(s, ['admin']) }) },
   { id: 'pause-reasons', title: 'Pause reasons', group: 'Configuration', roles: CALLFLOW_R, render: (m, s) => entityPage(m, { path: '/pause-reasons', key: 'code', noun: 'pause reason', columns: [col('Code', 'code'), col('Name', 'name'), col('Paid', 'paid')], canWrite: can(s, ['admin']) }) },
   { id: 'ivr', title: 'IVR flows', group: 'Configuration', roles: CALLFLOW_R, render: (m, s) => entityPage(m, { path: '/ivr', key: 'name', noun: 'IVR flow', columns: [col('Name', 'name'), col('Start', 'start'), ['Nodes', (i) => Object.keys((i['nodes'] as object | undefined) ?? {}).join(', ')]], canWrite: can(s, ['admin']) }) },
   { id: 'hours', title: 'Hours and holidays', group: 'Configuration', roles: CALLFLOW_R, render: (m, s) => entityPage(m, { path: '/hours', key: 'name', noun: 'hours', columns: [col('Name', 'name'), col('Time zone', 'timezone'), ['Holidays', (i) => String(((i['holidays'] as unknown[] | undefined) ?? []).length)]], canWrite: can(s, ['admin']) }) },
