@@ -24,6 +24,8 @@ export interface SipEngineOptions {
   /** Names resolved without DNS (`--host name=127.0.0.2`), for tests and closed networks. */
   hosts: Record<string, string>;
   appAnswerTimeoutMs: number;
+  /** RFC 4028 Min-SE in seconds: shorter Session-Expires get 422 (`--min-se`, default 90). */
+  minSe: number;
   /** PEM files for TLS contacts (drachtio's --tls-key-file / --tls-cert-file). */
   tlsKeyFile?: string;
   tlsCertFile?: string;
@@ -40,6 +42,7 @@ const DEFAULTS: SipEngineOptions = {
   maxConnsPerAddress: 200,
   hosts: {},
   appAnswerTimeoutMs: 64_000,
+  minSe: 90,
 };
 
 /** `-f` file: a small JSON subset of drachtio's configuration (drachtio's XML is not read). */
@@ -151,6 +154,9 @@ export function parseSipEngineArgs(argv: string[]): SipEngineOptions {
         break;
       case '--tls-cert-file':
         o.tlsCertFile = value();
+        break;
+      case '--min-se':
+        o.minSe = positiveInt(flag, value());
         break;
       case '--tcp-idle-ms':
         o.tcpIdleMs = positiveInt(flag, value());

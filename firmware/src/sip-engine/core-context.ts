@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { bump, newCounters, statusClass, type EngineCounters } from './counters.ts';
-import { DialogStore } from './dialog/dialog.ts';
+import { DialogStore, type Dialog } from './dialog/dialog.ts';
 import type { HostMap } from './outgoing.ts';
 import { buildResponse, newBranch, randomToken, reasonPhrase } from './parser/build.ts';
 import type { SipMessage } from './parser/message.ts';
@@ -16,6 +16,8 @@ export interface CoreOptions {
   hosts: HostMap;
   /** Drop a request the app never answers after this long (drachtio: 64 s). */
   appAnswerTimeoutMs: number;
+  /** RFC 4028 Min-SE in seconds (90; tests use less). */
+  minSe: number;
 }
 
 /** What every part of the core shares: counters, transactions, dialogs, transports and the timer wheel. */
@@ -56,6 +58,18 @@ export class CoreContext {
   respondStateless(req: SipMessage, dest: Dest, status: number): void {
     bump(this.counters.responsesOut, statusClass(status));
     this.send(dest, buildResponse(req, status, reasonPhrase(status), randomToken()).toString());
+  }
+
+  /** Ends a dialog's life in the engine: no more 2xx retransmission, no more lookups. */
+  dropDialog(d: Dialog): void {
+    if (d.session) this.wheel.cancel(d.session.timer);
+    d.session = undefined;
+    if (d.pending2xx) {
+      this.wheel.cancel(d.pending2xx.timer);
+      this.wheel.cancel(d.pending2xx.giveUp);
+      d.pending2xx = undefined;
+    }
+    this.dialogs.remove(d);
   }
 
   /** The listen point to send from towards `dest` and the Via naming it. */

@@ -3,10 +3,12 @@ import { AppRoutes } from './app-routes.ts';
 import { CoreContext, type CoreOptions } from './core-context.ts';
 import type { EngineCounters } from './counters.ts';
 import { InDialogRequests } from './dialog/in-dialog-requests.ts';
+import { SessionTimers } from './dialog/session-timer.ts';
 import { NetworkInbound } from './network-inbound.ts';
-import { bracketAddresses } from './outgoing.ts';
+import { bracketAddresses, splitAuthHeaders } from './outgoing.ts';
 import { canonicalName } from './parser/header-names.ts';
 import type { SipMessage } from './parser/message.ts';
+import { buildResponse, randomToken, reasonPhrase } from './parser/build.ts';
 import { parseMessage } from './parser/parse.ts';
 import { Proxy } from './proxy.ts';
 import type { TimerWheel } from './transaction/timer-wheel.ts';
@@ -41,10 +43,15 @@ export class SipCore {
       respond: (txn, res) => ctx.respond(txn, res),
       pick: (dest) => transports.pick(dest.proto, dest.address),
     });
-    const uacResponses = new UacResponses(ctx, this.routes);
-    this.network = new NetworkInbound(ctx, this.routes, this.proxy);
+    // session timers act through in-dialog requests, whose responses feed the timers: tie the knot lazily
+    const sessions = new SessionTimers(ctx, {
+      hangUpUnsolicited: (d, text) => this.inDialog.hangUpUnsolicited(d, text),
+      engineReInvite: (d, headers, onFinal) => this.inDialog.engineReInvite(d, headers, onFinal),
+    });
+    const uacResponses = new UacResponses(ctx, this.routes, sessions);
     this.inDialog = new InDialogRequests(ctx, this.routes, uacResponses);
-    this.uasAnswers = new UasAnswers(ctx, this.routes, this.inDialog);
+    this.network = new NetworkInbound(ctx, this.routes, this.proxy, this.inDialog, sessions);
+    this.uasAnswers = new UasAnswers(ctx, this.routes, this.inDialog, sessions);
     this.uacRequests = new UacRequests(ctx, this.routes, uacResponses);
   }
 
@@ -81,6 +88,7 @@ export class SipCore {
     }
     for (const h of msg.headers) h.raw = canonicalName(h.name);
     bracketAddresses(msg);
+    splitAuthHeaders(msg);
     if (!msg.isRequest) {
       if (!txnId) {
         conn.reply(msgId, ['NO', 'transaction id missing']);
@@ -105,8 +113,23 @@ export class SipCore {
     this.proxy.start(conn, msgId, tokens, extra);
   }
 
-  /** An app connection closed: its routes go; its dialogs answer 481 from now on. */
+  /**
+   * An app connection closed. Its routes go. Requests it was offered and never answered are answered now (480 for new
+   * requests, 500 inside a dialog) instead of leaving callers ringing; its early dialogs end with them. Its
+   * established dialogs stay, as in drachtio (an app may still act on them by dialog id), but the network gets 481
+   * in them and a BYE ends them.
+   */
   dropApp(conn: WireConn): void {
     this.routes.removeAll(conn);
+    const { txl, dialogs } = this.ctx;
+    for (const txn of [...txl.serversById.values()]) {
+      if (txn.app !== conn || txn.finalStatus !== 0 || txn.canceled || this.proxy.proxying(txn.id)) continue;
+      txn.appAnswered = true;
+      const status = txn.req.toTag ? 500 : 480;
+      if (!txn.toTag && !txn.req.toTag) txn.toTag = randomToken();
+      this.ctx.respond(txn, buildResponse(txn.req, status, reasonPhrase(status), txn.toTag || txn.req.toTag));
+      const d = txn.dialogId ? dialogs.byId.get(txn.dialogId) : undefined;
+      if (d && d.state === 'early' && d.inviteTxnId === txn.id) this.ctx.dropDialog(d);
+    }
   }
 }

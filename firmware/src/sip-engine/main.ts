@@ -40,7 +40,7 @@ export async function startSipEngine(opts: SipEngineOptions, log: Logger = creat
     ...(opts.tlsKeyFile && opts.tlsCertFile ? { tls: { key: readFileSync(opts.tlsKeyFile), cert: readFileSync(opts.tlsCertFile) } } : {}),
   });
   await transports.start();
-  const c = new SipCore({ timers: opts.timers, hosts: opts.hosts, appAnswerTimeoutMs: opts.appAnswerTimeoutMs }, log, transports, wheel);
+  const c = new SipCore({ timers: opts.timers, hosts: opts.hosts, appAnswerTimeoutMs: opts.appAnswerTimeoutMs, minSe: opts.minSe }, log, transports, wheel);
   const hostports = (local: boolean) => transports.bound.map((b) => `${b.proto}/${hostPort(local ? b.host : (b.external ?? b.host), b.port)}`).join(',');
   sink.core = c;
   const wire = new WireServer(

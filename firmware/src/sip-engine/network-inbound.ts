@@ -5,9 +5,12 @@ import { buildResponse, randomToken } from './parser/build.ts';
 import type { SipMessage } from './parser/message.ts';
 import { parseMessage, SipParseError } from './parser/parse.ts';
 import { parseNameAddr } from './parser/tokens.ts';
+import type { InDialogRequests } from './dialog/in-dialog-requests.ts';
+import type { SessionTimers } from './dialog/session-timer.ts';
 import type { Proxy } from './proxy.ts';
 import type { Dest } from './transaction/types.ts';
 import type { Source } from './transport/types.ts';
+import { endsSubscription } from './uac-responses.ts';
 import { stampVia } from './via-stamp.ts';
 import type { WireConn } from './wire/connection.ts';
 import { wireTime } from './wire/framing.ts';
@@ -20,11 +23,26 @@ export class NetworkInbound {
   private ctx: CoreContext;
   private routes: AppRoutes;
   private proxy: Proxy;
+  private inDialog: InDialogRequests;
+  private sessions: SessionTimers;
 
-  constructor(ctx: CoreContext, routes: AppRoutes, proxy: Proxy) {
+  constructor(ctx: CoreContext, routes: AppRoutes, proxy: Proxy, inDialog: InDialogRequests, sessions: SessionTimers) {
     this.ctx = ctx;
     this.routes = routes;
     this.proxy = proxy;
+    this.inDialog = inDialog;
+    this.sessions = sessions;
+  }
+
+  /** RFC 4028 section 8.1: an INVITE or UPDATE asking for less than our Min-SE is refused by the engine. */
+  private refuseShortSession(req: SipMessage, dest: Dest): boolean {
+    const minSe = this.sessions.tooSmall(req);
+    if (minSe === undefined) return false;
+    const txn = this.ctx.txl.createServer(req, dest);
+    const res = buildResponse(req, 422, 'Session Interval Too Small', req.toTag || randomToken());
+    res.add('Min-SE', String(minSe));
+    this.ctx.respond(txn, res);
+    return true;
   }
 
   onNetwork(data: Buffer, src: Source): void {
@@ -110,6 +128,14 @@ export class NetworkInbound {
     const inv = txl.matchServer(req, 'INVITE');
     if (!inv) return this.ctx.respondStateless(req, dest, 481);
     const txn = txl.createServer(req, dest);
+    if (inv.finalStatus >= 200 && inv.finalStatus < 300) {
+      // RFC 3261 ends the INVITE transaction with its 2xx, so the CANCEL matches nothing: 481. A CANCEL that crossed
+      // our 200 (no ACK yet) means the caller gave up: like drachtio, hang up and tell the app with an unsolicited BYE.
+      this.ctx.respond(txn, buildResponse(req, 481, 'Call/Transaction Does Not Exist', randomToken()));
+      const d = dialogs.byId.get(inv.dialogId);
+      if (d?.pending2xx && d.pending2xx.txnId === inv.id) void this.inDialog.hangUpUnsolicited(d, 'CANCEL after 200 OK');
+      return;
+    }
     this.ctx.respond(txn, buildResponse(req, 200, 'OK', inv.toTag || randomToken()));
     if (inv.finalStatus !== 0 || inv.canceled) return;
     inv.canceled = true;
@@ -131,7 +157,16 @@ export class NetworkInbound {
       void this.proxy.relayInDialog(req, dest).then((relayed) => relayed || this.ctx.respondStateless(req, dest, 481));
       return;
     }
-    if (!d || !d.app.open) return this.ctx.respondStateless(req, dest, 481);
+    if (!d) return this.ctx.respondStateless(req, dest, 481);
+    const ends = req.method === 'BYE' || (req.method === 'NOTIFY' && endsSubscription(d, req));
+    if (!d.app.open) {
+      // the owning app is gone (drachtio keeps such dialogs for in-dialog requests apps send by dialog id): refuse,
+      // and let a BYE or a final NOTIFY end the dialog so it does not outlive its call
+      if (ends) this.ctx.dropDialog(d);
+      return this.ctx.respondStateless(req, dest, 481);
+    }
+    if (this.refuseShortSession(req, dest)) return;
+    if (req.method === 'INVITE' || req.method === 'UPDATE') this.sessions.refreshed(d, req);
     const txn = txl.createServer(req, dest);
     txn.app = d.app;
     txn.dialogId = d.id;
@@ -140,15 +175,8 @@ export class NetworkInbound {
       const inv = txl.serversById.get(d.inviteTxnId);
       if (inv) wheel.cancel(inv.relTimer);
     }
-    if (req.method === 'BYE') {
-      if (d.method === 'INVITE') this.routes.cdr('stop', 'network', 'normal-release', req);
-      if (d.pending2xx) {
-        wheel.cancel(d.pending2xx.timer);
-        wheel.cancel(d.pending2xx.giveUp);
-        d.pending2xx = undefined;
-      }
-      dialogs.remove(d);
-    }
+    if (req.method === 'BYE' && d.method === 'INVITE') this.routes.cdr('stop', 'network', 'normal-release', req);
+    if (ends) this.ctx.dropDialog(d);
     if ((req.method === 'INVITE' || req.method === 'UPDATE') && req.has('contact')) {
       const c = parseNameAddr(req.getAll('contact')[0] ?? '');
       if (c) d.remoteTarget = c.uri;
@@ -165,6 +193,7 @@ export class NetworkInbound {
     if (txl.isMerged(req)) return this.ctx.respondStateless(req, dest, 482);
     const app = this.routes.pick(req.method.toLowerCase());
     if (!app) return this.ctx.respondStateless(req, dest, KNOWN.has(req.method) ? 503 : 501);
+    if (this.refuseShortSession(req, dest)) return;
     const txn = txl.createServer(req, dest);
     txn.app = app;
     if (req.method === 'INVITE') {

@@ -66,3 +66,25 @@ export function bracketAddresses(msg: SipMessage): void {
 export function isSelf(dest: Dest, listen: ListenPoint[]): boolean {
   return listen.some((lp) => lp.port === dest.port && (lp.host === dest.address || (lp.host === '0.0.0.0' && dest.address.startsWith('127.'))));
 }
+
+const AUTH_HEADERS = new Set(['www-authenticate', 'proxy-authenticate', 'authorization', 'proxy-authorization']);
+/** `Scheme param=` opens a new challenge or credentials; a bare `param=` continues the current one. */
+const AUTH_START = /^\s*[A-Za-z0-9!%'*+._`~-]+\s+[A-Za-z0-9!%'*+._`~-]+\s*=/;
+
+/**
+ * drachtio-srf writes an array header value comma-joined on one line, so several digest challenges (one per
+ * algorithm) arrive as one WWW-Authenticate. A challenge's own parameters are comma-separated too, and RFC 3261's
+ * grammar (section 25.1) has one challenge or credentials per header, so each gets its own header again.
+ */
+export function splitAuthHeaders(msg: SipMessage): void {
+  if (!msg.headers.some((h) => AUTH_HEADERS.has(h.name))) return;
+  msg.headers = msg.headers.flatMap((h) => {
+    if (!AUTH_HEADERS.has(h.name)) return [h];
+    const groups: string[] = [];
+    for (const item of splitList(h.value)) {
+      if (groups.length === 0 || AUTH_START.test(item)) groups.push(item);
+      else groups[groups.length - 1] += `, ${item}`;
+    }
+    return groups.map((value) => ({ ...h, value }));
+  });
+}

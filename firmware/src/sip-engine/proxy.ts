@@ -96,6 +96,11 @@ export class Proxy {
     void this.advance(job);
   }
 
+  /** True while the engine proxies this server transaction (the app no longer answers it). */
+  proxying(txnId: string): boolean {
+    return this.jobs.has(txnId);
+  }
+
   /** The caller cancelled: cancel every live branch. */
   cancel(txn: ServerTxn): void {
     const job = this.jobs.get(txn.id);

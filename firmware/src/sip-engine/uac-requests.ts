@@ -68,6 +68,11 @@ export class UacRequests {
     if (ctErr) return conn.reply(msgId, ['NOK', ctErr]);
     m.prepend('Via', via.via);
     m.refresh();
+    if (method === 'BYE' && m.toTag) {
+      // an app hanging up a dialog by its identifiers (after a restart, say) ends our copy of it too
+      const d = this.ctx.dialogs.find(m.callId, m.fromTag, m.toTag);
+      if (d) this.ctx.dropDialog(d);
+    }
     bump(this.ctx.counters.requestsOut, method);
     const txn: ClientTxn = this.ctx.txl.sendRequest(m, dest, (res, src, retrans) => this.uac.handle(conn, txn, res, src, retrans, undefined));
     if (method === 'INVITE') this.routes.cdr('attempt', 'application', undefined, txn.wire);

@@ -1,6 +1,7 @@
 import type { AppRoutes } from './app-routes.ts';
 import type { CoreContext } from './core-context.ts';
 import type { Dialog } from './dialog/dialog.ts';
+import type { SessionTimers } from './dialog/session-timer.ts';
 import type { SipMessage } from './parser/message.ts';
 import { parseNameAddr } from './parser/tokens.ts';
 import type { ClientTxn } from './transaction/client-txn.ts';
@@ -12,10 +13,12 @@ import { wireTime } from './wire/framing.ts';
 export class UacResponses {
   private ctx: CoreContext;
   private routes: AppRoutes;
+  private sessions: SessionTimers;
 
-  constructor(ctx: CoreContext, routes: AppRoutes) {
+  constructor(ctx: CoreContext, routes: AppRoutes, sessions: SessionTimers) {
     this.ctx = ctx;
     this.routes = routes;
+    this.sessions = sessions;
   }
 
   handle(conn: WireConn, txn: ClientTxn | undefined, res: SipMessage, src: Source | undefined, retrans: boolean, inDialog: Dialog | undefined): void {
@@ -35,11 +38,13 @@ export class UacResponses {
       if (req.method === 'INVITE' && final) inDialog.ackStatus = res.status;
       const ends =
         (req.method === 'BYE' && final && res.status !== 401 && res.status !== 407) ||
-        (req.method === 'NOTIFY' && final && /terminated/i.test(req.get('subscription-state') ?? ''));
-      if (ends) dialogs.remove(inDialog);
+        (req.method === 'NOTIFY' && final && endsSubscription(inDialog, req));
+      if (ends) this.ctx.dropDialog(inDialog);
+      else if ((req.method === 'INVITE' || req.method === 'UPDATE') && final && res.status < 300) this.sessions.answered(inDialog, res);
     } else if (req.method === 'INVITE' || req.method === 'SUBSCRIBE') {
       dialogId = `${req.callId};from-tag=${req.fromTag}`;
-      this.uacDialog(conn, txn, res, dialogId);
+      const d = this.uacDialog(conn, txn, res, dialogId);
+      if (d && req.method === 'INVITE' && res.status >= 200 && res.status < 300) this.sessions.answered(d, res);
       if (req.method === 'INVITE' && res.status === 200) this.routes.cdr('start', 'network', 'uac', res);
       if (req.method === 'INVITE' && res.status >= 300) this.routes.cdr('stop', 'network', res.status === 487 ? 'call-canceled' : 'call-rejected', res);
     }
@@ -49,17 +54,17 @@ export class UacResponses {
     conn.send(['sip', 'network', String(Buffer.byteLength(wire)), from.proto, from.address, String(from.port), wireTime(), txn.id, dialogId, ''], wire);
   }
 
-  private uacDialog(conn: WireConn, txn: ClientTxn, res: SipMessage, id: string): void {
+  private uacDialog(conn: WireConn, txn: ClientTxn, res: SipMessage, id: string): Dialog | undefined {
     const { dialogs } = this.ctx;
     const req = txn.req;
     const existing = dialogs.byId.get(id);
     if (res.status >= 300) {
-      if (existing && existing.state === 'early') dialogs.remove(existing);
-      return;
+      if (existing && existing.state === 'early') this.ctx.dropDialog(existing);
+      return undefined;
     }
     const success = res.status === 200 || (req.method === 'SUBSCRIBE' && res.status === 202);
     const reliable = res.status < 200 && res.has('rseq');
-    if (!res.toTag || (!success && !reliable)) return;
+    if (!res.toTag || (!success && !reliable)) return existing;
     const contact = parseNameAddr(res.getAll('contact')[0] ?? '');
     if (existing) {
       if (existing.remoteTag !== res.toTag) dialogs.rekey(existing, res.toTag);
@@ -70,9 +75,9 @@ export class UacResponses {
         existing.routeSet = res.getAll('record-route').reverse();
         existing.ackStatus = res.status;
       }
-      return;
+      return existing;
     }
-    dialogs.add({
+    const d: Dialog = {
       id,
       role: 'uac',
       method: req.method,
@@ -94,6 +99,18 @@ export class UacResponses {
       ackStatus: success ? res.status : 0,
       pending2xx: undefined,
       lastAck: undefined,
-    });
+      localSdp: req.body && req.has('content-type') ? { body: req.body, type: req.get('content-type')! } : undefined,
+      session: undefined,
+    };
+    dialogs.add(d);
+    return d;
   }
+}
+
+/**
+ * A NOTIFY with `Subscription-State: terminated` ends a SUBSCRIBE dialog only. In an INVITE dialog it ends the
+ * implicit subscription of a REFER (RFC 3515), never the call.
+ */
+export function endsSubscription(d: Dialog, notify: SipMessage): boolean {
+  return d.method === 'SUBSCRIBE' && /^\s*terminated\b/i.test(notify.get('subscription-state') ?? '');
 }

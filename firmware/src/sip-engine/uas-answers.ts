@@ -2,6 +2,7 @@ import type { AppRoutes } from './app-routes.ts';
 import { RESPONSE_OWNED, type CoreContext } from './core-context.ts';
 import type { Dialog } from './dialog/dialog.ts';
 import type { InDialogRequests } from './dialog/in-dialog-requests.ts';
+import type { SessionTimers } from './dialog/session-timer.ts';
 import { contactFor, rewriteLocalhost } from './outgoing.ts';
 import { buildResponse, randomToken, reasonPhrase } from './parser/build.ts';
 import type { SipMessage } from './parser/message.ts';
@@ -15,11 +16,13 @@ export class UasAnswers {
   private ctx: CoreContext;
   private routes: AppRoutes;
   private inDialog: InDialogRequests;
+  private sessions: SessionTimers;
 
-  constructor(ctx: CoreContext, routes: AppRoutes, inDialog: InDialogRequests) {
+  constructor(ctx: CoreContext, routes: AppRoutes, inDialog: InDialogRequests, sessions: SessionTimers) {
     this.ctx = ctx;
     this.routes = routes;
     this.inDialog = inDialog;
+    this.sessions = sessions;
   }
 
   /** `sip` from an app with a transaction id and a response. */
@@ -52,7 +55,11 @@ export class UasAnswers {
       txn.dialogId = `${req.callId};from-tag=${req.fromTag}`;
       if (!d && status > 100 && status < 300) d = this.createUasDialog(conn, txn, res);
       if (d && (status === 200 || (req.method === 'SUBSCRIBE' && status === 202))) d.state = 'confirmed';
-      if (d && status >= 300) this.ctx.dialogs.remove(d);
+      if (d && status >= 300) this.ctx.dropDialog(d);
+    }
+    if (d && status >= 200 && status < 300 && (req.method === 'INVITE' || req.method === 'UPDATE')) {
+      if (res.body) d.localSdp = { body: res.body, type: res.get('content-type') ?? 'application/sdp' };
+      this.sessions.answering(d, req, res);
     }
     const wire = this.ctx.respond(txn, res);
     txn.appAnswered = true;
@@ -88,6 +95,8 @@ export class UasAnswers {
       ackStatus: 0,
       pending2xx: undefined,
       lastAck: undefined,
+      localSdp: undefined,
+      session: undefined,
     };
     this.ctx.dialogs.add(d);
     return d;

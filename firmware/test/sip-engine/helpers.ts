@@ -60,10 +60,16 @@ export interface LooseSrf {
 export const loose = (srf: Srf): LooseSrf => srf as unknown as LooseSrf;
 
 export async function connectApp(t: Ctx, adminPort: number): Promise<Srf> {
+  const srf = await startSrf(adminPort);
+  t.after(() => srf.disconnect());
+  return srf;
+}
+
+/** An app the test disconnects itself (a crash, as the engine sees it). */
+export async function startSrf(adminPort: number): Promise<Srf> {
   const srf = new Srf();
   srf.connect({ host: '127.0.0.1', port: adminPort, secret: 'cymru' });
   await once(srf, 'connect');
-  t.after(() => srf.disconnect());
   return srf;
 }
 

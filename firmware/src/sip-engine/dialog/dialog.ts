@@ -1,3 +1,4 @@
+import { detach } from '../parser/message.ts';
 import type { WheelTimer } from '../transaction/timer-wheel.ts';
 import type { Dest } from '../transaction/types.ts';
 import type { WireConn } from '../wire/connection.ts';
@@ -32,6 +33,10 @@ export interface Dialog {
   pending2xx: { wire: string; interval: number; txnId: string; timer?: WheelTimer; giveUp?: WheelTimer } | undefined;
   /** UAC: the ACK we sent for the 2xx, re-sent when the 2xx is retransmitted. */
   lastAck: { wire: string; dest: Dest } | undefined;
+  /** Our last session description (and its type), offered again in session refreshes. */
+  localSdp: { body: string; type: string } | undefined;
+  /** RFC 4028 session timer: interval in seconds, who refreshes, and the pending refresh or expiry. */
+  session: { secs: number; weRefresh: boolean; timer: WheelTimer | undefined } | undefined;
 }
 
 export function dialogKey(callId: string, localTag: string, remoteTag: string): string {
@@ -43,7 +48,17 @@ export class DialogStore {
   readonly byId = new Map<string, Dialog>();
   private byKey = new Map<string, Dialog>();
 
+  /**
+   * Stores `d` with its text fields copied out of the messages they were read from (see `detach`): an idle
+   * dialog would otherwise keep its INVITE and 200 alive, several times its own size.
+   */
   add(d: Dialog): void {
+    d.id = detach(d.id);
+    d.localUri = detach(d.localUri);
+    d.remoteUri = detach(d.remoteUri);
+    d.remoteTarget = detach(d.remoteTarget);
+    d.localContact = detach(d.localContact);
+    d.routeSet = d.routeSet.map(detach);
     this.byId.set(d.id, d);
     this.byKey.set(dialogKey(d.callId, d.localTag, d.remoteTag), d);
   }

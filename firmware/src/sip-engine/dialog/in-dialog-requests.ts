@@ -27,12 +27,38 @@ export class InDialogRequests {
 
   /** The engine's own BYE (ACK timeout and the like), reported to the owning app as "unsolicited". */
   async hangUpUnsolicited(d: Dialog, text: string): Promise<void> {
-    this.ctx.dialogs.remove(d);
+    this.ctx.dropDialog(d);
     const bye = this.inDialogRequest(d, 'BYE', undefined);
     bye.add('Reason', `SIP ;cause=200 ;text="${text}"`);
     const sent = await this.sendInDialog(d, bye, () => undefined);
     if (!sent || !d.app.open) return;
     d.app.send(['sip', 'application', String(Buffer.byteLength(sent.wire)), sent.dest.proto, sent.dest.address, String(sent.dest.port), wireTime(), 'unsolicited', d.id, ''], sent.wire);
+  }
+
+  /** The engine's own re-INVITE (a session refresh) offering our last SDP again; its 2xx is ACKed here, unseen by the app. */
+  async engineReInvite(d: Dialog, headers: [string, string][], onFinal: (res: SipMessage) => void): Promise<void> {
+    const m = this.inDialogRequest(d, 'INVITE', undefined);
+    m.add('Contact', d.localContact || contactFor(this.ctx.listen[0]!));
+    for (const [name, value] of headers) m.add(name, value);
+    if (d.localSdp) {
+      m.add('Content-Type', d.localSdp.type);
+      m.body = d.localSdp.body;
+    }
+    d.ackCseq = d.localSeq;
+    const sent = await this.sendInDialog(d, m, (res, _src, retrans) => {
+      if (retrans) {
+        if (d.lastAck) this.ctx.send(d.lastAck.dest, d.lastAck.wire);
+        return;
+      }
+      if (res.status < 200) return;
+      if (res.status < 300) {
+        void this.sendInDialog(d, this.inDialogRequest(d, 'ACK', undefined), () => undefined).then((ack) => {
+          if (ack) d.lastAck = { wire: ack.wire, dest: ack.dest };
+        });
+      }
+      onFinal(res);
+    });
+    if (!sent) onFinal(Object.assign(new SipMessage(), { isRequest: false, status: 503 }));
   }
 
   /** Skeleton of a request inside `d` (RFC 3261 section 12.2.1.1); the Via is added when sent. */
@@ -100,6 +126,7 @@ export class InDialogRequests {
       d.ackCseq = Number(m.get('cseq')!.split(' ')[0]);
       d.ackStatus = 0;
     }
+    if ((method === 'INVITE' || method === 'UPDATE' || method === 'ACK') && m.body) d.localSdp = { body: m.body, type: m.get('content-type') ?? 'application/sdp' };
     const sent = await this.sendInDialog(d, m, (res, src, retrans) => this.uac.handle(conn, sent?.txn, res, src, retrans, d));
     if (!sent) return conn.reply(msgId, ['NOK', `unable to resolve ${d.remoteTarget}`]);
     if (method === 'ACK') d.lastAck = { wire: sent.wire, dest: sent.dest };

@@ -86,6 +86,24 @@ export class SipMessage {
     return `${s}Content-Length: ${Buffer.byteLength(this.body)}\r\n\r\n${this.body}`;
   }
 
+  /**
+   * The identifiers alone (method or status, Call-ID, CSeq, tags): what a transaction keeps of its request after
+   * the final response, for the 32 s it lingers. The parser already copied them out of the message text, so
+   * the text, headers and body can go.
+   */
+  identity(): SipMessage {
+    const m = new SipMessage();
+    m.isRequest = this.isRequest;
+    m.method = this.method;
+    m.status = this.status;
+    m.callId = this.callId;
+    m.cseq = this.cseq;
+    m.cseqMethod = this.cseqMethod;
+    m.fromTag = this.fromTag;
+    m.toTag = this.toTag;
+    return m;
+  }
+
   /** Re-reads the eager fields after headers were changed by hand. */
   refresh(): void {
     this.callId = this.get('call-id')?.trim() ?? '';
@@ -104,4 +122,12 @@ export class SipMessage {
     const v = this.get('via');
     this.via = v === undefined ? undefined : parseVia(splitList(v)[0] ?? '');
   }
+}
+
+/**
+ * A copy of `s` that shares no storage with the string it was cut from. V8 makes substrings of 13 characters
+ * or more views into their parent, so keeping one short value (a Call-ID) would keep a whole message alive.
+ */
+export function detach(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
 }

@@ -1,5 +1,5 @@
 import { canonicalName, normalizeName } from './header-names.ts';
-import { SipMessage } from './message.ts';
+import { detach, SipMessage } from './message.ts';
 import { parseNameAddr, parseUri, parseVia, splitList, tagOf } from './tokens.ts';
 
 /**
@@ -155,13 +155,17 @@ function fillEager(msg: SipMessage, relaxed: boolean, problems: Problems): void 
     }
   }
   // The fields a response needs come first, so that later problems can still be answered.
+  // The identifiers are copied out of the message text: transactions and dialogs keep them (and keys made
+  // of them) long after the message is gone, and a substring would keep the whole text alive.
   if (topVia !== undefined) {
     msg.via = parseVia(splitList(topVia)[0] ?? '');
     if (!msg.via) throw new SipParseError('malformed Via header', 400, msg);
+    msg.via.branch = detach(msg.via.branch);
+    msg.via.host = detach(msg.via.host);
   }
-  if (callId !== undefined) msg.callId = callId;
-  if (from !== undefined) msg.fromTag = tagOf(from);
-  if (to !== undefined) msg.toTag = tagOf(to);
+  if (callId !== undefined) msg.callId = detach(callId);
+  if (from !== undefined) msg.fromTag = detach(tagOf(from));
+  if (to !== undefined) msg.toTag = detach(tagOf(to));
   if (cseq !== undefined) {
     const m = /^(\d{1,10})\s+([A-Za-z0-9\-.!%*_+`'~]+)$/.exec(cseq);
     if (!m || Number(m[1]) > 0xffffffff) note(problems, 'malformed CSeq header', 400, msg);

@@ -9,8 +9,9 @@ export type ResponseHandler = (res: SipMessage, src: Source | undefined, retrans
 /** A request we sent (for an app, or on our own such as an ACK-timeout BYE). */
 export class ClientTxn {
   readonly id = randomUUID();
-  readonly req: SipMessage;
-  readonly wire: string;
+  /** The request and its wire text; both reduced once a final response has been handled (they linger 32 s). */
+  req: SipMessage;
+  wire: string;
   readonly dest: Dest;
   readonly branch: string;
   readonly method: string;

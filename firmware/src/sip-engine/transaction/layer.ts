@@ -1,5 +1,5 @@
 import { buildResponse } from '../parser/build.ts';
-import type { SipMessage } from '../parser/message.ts';
+import { detach, type SipMessage } from '../parser/message.ts';
 import type { Source } from '../transport/types.ts';
 import { ClientTxn, type ResponseHandler } from './client-txn.ts';
 import { ServerTxn, serverKey } from './server-txn.ts';
@@ -46,7 +46,7 @@ export class TransactionLayer {
     this.servers.set(txn.key, txn);
     this.serversById.set(txn.id, txn);
     if (!req.toTag) {
-      txn.mergeKey = `${req.callId}|${req.fromTag}|${req.cseq}|${req.method}`;
+      txn.mergeKey = detach(`${req.callId}|${req.fromTag}|${req.cseq}|${req.method}`);
       this.merged.set(txn.mergeKey, txn);
     }
     return txn;
@@ -75,6 +75,9 @@ export class TransactionLayer {
       return wire;
     }
     txn.finalStatus = res.status;
+    // Only the key and the last response matter from here on; the request would linger 32 s for nothing.
+    txn.req = txn.req.identity();
+    txn.dialogId = detach(txn.dialogId);
     this.clearServerTimers(txn);
     const reliable = txn.dest.proto !== 'udp';
     const t64 = 64 * this.timers.t1;
@@ -84,8 +87,9 @@ export class TransactionLayer {
       txn.timers.push(this.wheel.schedule(t64, () => this.terminateServer(txn))); // Timer H
     } else if (txn.method === 'INVITE') {
       // 2xx: the dialog layer retransmits until the ACK (section 13.3.1.4); RFC 6026's Accepted state absorbs
-      // retransmitted INVITEs meanwhile (Timer L)
+      // retransmitted INVITEs meanwhile (Timer L) without answering them, so the 2xx need not be kept here
       txn.state = 'accepted';
+      txn.lastResponse = undefined;
       txn.timers.push(this.wheel.schedule(t64, () => this.terminateServer(txn)));
     } else {
       txn.state = 'completed';
@@ -110,6 +114,7 @@ export class TransactionLayer {
   ackServer(txn: ServerTxn): void {
     if (txn.state !== 'completed') return;
     txn.state = 'confirmed';
+    txn.lastResponse = undefined;
     this.clearServerTimers(txn);
     txn.timers.push(this.wheel.schedule(txn.dest.proto === 'udp' ? this.timers.t4 : 0, () => this.terminateServer(txn)));
   }
@@ -229,6 +234,9 @@ export class TransactionLayer {
       txn.timers.push(this.wheel.schedule(reliable ? 0 : this.timers.t4, () => this.terminateClient(txn))); // Timer K
     }
     txn.onResponse(res, src, false);
+    // The handler has read what it needs; the transaction lingers (Timers D, K, M) with its identifiers only.
+    txn.req = txn.req.identity();
+    txn.wire = '';
     return true;
   }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { SipMessage } from '../parser/message.ts';
+import { detach, type SipMessage } from '../parser/message.ts';
 import type { WireConn } from '../wire/connection.ts';
 import type { WheelTimer } from './timer-wheel.ts';
 import type { Dest } from './types.ts';
@@ -8,9 +8,10 @@ import type { Dest } from './types.ts';
 export function serverKey(req: SipMessage, method = req.method): string {
   const v = req.via!;
   const m = method === 'ACK' ? 'INVITE' : method;
-  if (v.branch.startsWith('z9hG4bK')) return `${v.branch}|${v.host}:${v.port}|${m}`;
+  // Flat copies: the key lives as long as the transaction, and a tree of concatenated pieces costs more.
+  if (v.branch.startsWith('z9hG4bK')) return detach(`${v.branch}|${v.host}:${v.port}|${m}`);
   // RFC 2543 peers: no usable branch, fall back on the dialog and CSeq identifiers
-  return `${req.callId}|${req.fromTag}|${req.cseq}|${v.host}:${v.port}|${v.branch}|${m}`;
+  return detach(`${req.callId}|${req.fromTag}|${req.cseq}|${v.host}:${v.port}|${v.branch}|${m}`);
 }
 
 /** A request we received, answered through the app (or by the engine itself). */
@@ -18,7 +19,8 @@ export class ServerTxn {
   readonly id = randomUUID();
   readonly key: string;
   readonly method: string;
-  readonly req: SipMessage;
+  /** The request; reduced to its identifiers once the final response is sent (see SipMessage.identity). */
+  req: SipMessage;
   readonly dest: Dest;
   state: 'trying' | 'proceeding' | 'completed' | 'accepted' | 'confirmed' | 'terminated' = 'trying';
   /** The app the request was offered to (none for requests the engine answers itself). */

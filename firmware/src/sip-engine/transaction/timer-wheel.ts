@@ -9,6 +9,7 @@ export interface WheelTimer {
 }
 
 const SLOT_MS = 10;
+const noop = (): void => undefined;
 
 export class TimerWheel {
   private slots = new Map<number, WheelTimer[]>();
@@ -37,9 +38,14 @@ export class TimerWheel {
     return t;
   }
 
+  /**
+   * A cancelled timer stays in its slot until the slot comes due, so its callback is dropped here: the callback
+   * holds the transaction or dialog it was for, which would otherwise live on until then (64 s for some).
+   */
   cancel(t: WheelTimer | undefined): void {
     if (t && !t.cancelled) {
       t.cancelled = true;
+      t.fn = noop;
       this.count--;
     }
   }
@@ -58,8 +64,10 @@ export class TimerWheel {
         if (t.cancelled) continue;
         t.cancelled = true;
         this.count--;
+        const fn = t.fn;
+        t.fn = noop;
         try {
-          t.fn();
+          fn();
         } catch (err) {
           this.onError(err);
         }
