@@ -8,6 +8,7 @@ import { startCallServices, type CallServices } from '../../src/calls/services.t
 import { parseSipEngineArgs } from '../../src/sip-engine/cli-args.ts';
 import { startSipEngine } from '../../src/sip-engine/main.ts';
 import { Phone, phoneRtpBase } from '../calls/baresip.ts';
+import { CARRIER_HOST } from '../calls/harness.ts';
 import { freePort } from '../helpers/ports.ts';
 import { startTestRtpengine, type TestRtpengine } from '../helpers/rtpengine.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -18,9 +19,10 @@ export const PASSWORD = (ext: string) => `pw-${ext}-secret`;
 
 /**
  * Three agents (1001-1003), an overflow target (1004) and a caller (1005); queues for ring-all, round-robin,
- * overflow on max wait, announcements with an exit key, and callbacks.
+ * overflow on max wait, announcements with an exit key, and callbacks; a carrier (SIPp on 127.0.0.5) whose DID
+ * +4930123459 goes to the ring-all queue.
  */
-export function queueSite(): string {
+export function queueSite(carrierPort: number): string {
   const ext = (n: string, name: string, agent: boolean) => `  - { number: "${n}", name: ${name}, password: "${PASSWORD(n)}"${agent ? ', agent: { skills: {} }' : ''} }`;
   return `
 version: 1
@@ -37,11 +39,17 @@ queues:
   - { number: "502", name: Night, strategy: ring-all, members: ["1003"], max_wait_s: 3, max_wait_to: "extension:1004", announce_every_s: null }
   - { number: "504", name: Announce, strategy: ring-all, members: ["1003"], announce_every_s: 5, exit_keys: { "9": "hangup:closed" } }
   - { number: "503", name: Callback, strategy: ring-all, members: ["1003"], wrapup_s: 0, announce_every_s: null, callback: { enabled: true, offer_after_s: 0, key: "2", confirm_key: "1", answer_timeout_s: 30 } }
+trunks:
+  - { name: carrier, host: ${CARRIER_HOST}, port: ${carrierPort}, number_format: e164-no-plus }
+routes:
+  inbound:
+    - { did: "+4930123459", to: "queue:500" }
 `;
 }
 
 export interface QueueHarness {
   db: Database;
+  carrierPort: number;
   rtp: TestRtpengine;
   sipPort: number;
   services: CallServices;
@@ -68,7 +76,8 @@ export async function startQueueHarness(t: Ctx): Promise<QueueHarness> {
   t.after(() => {
     db.close();
   });
-  const applied = applySiteFile(db, queueSite(), 'test');
+  const carrierPort = await freePort(CARRIER_HOST);
+  const applied = applySiteFile(db, queueSite(carrierPort), 'test');
   if (!applied.ok) throw new Error(`test site invalid: ${JSON.stringify(applied.errors)}`);
   let queues: QueueCalls | undefined;
   const services = await startCallServices({
@@ -87,6 +96,7 @@ export async function startQueueHarness(t: Ctx): Promise<QueueHarness> {
   if (queues === undefined) throw new Error('the queue app did not start');
   return {
     db,
+    carrierPort,
     rtp,
     sipPort,
     services,
