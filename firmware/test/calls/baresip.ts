@@ -166,9 +166,10 @@ export class Phone {
     });
   }
 
-  async register(sipPort: number, user: string, password: string, o: { answer?: 'auto' | 'manual' } = {}): Promise<void> {
+  /** Registers over `transport` (default UDP) to the box's port for it. */
+  async register(sipPort: number, user: string, password: string, o: { answer?: 'auto' | 'manual'; transport?: 'udp' | 'tcp' | 'tls' } = {}): Promise<void> {
     const since = this.events.length;
-    this.command('uanew', `<sip:${user}@127.0.0.1:${sipPort};transport=udp>;auth_pass=${password};regint=600;answermode=${o.answer ?? 'auto'}`);
+    this.command('uanew', `<sip:${user}@127.0.0.1:${sipPort};transport=${o.transport ?? 'udp'}>;auth_pass=${password};regint=600;answermode=${o.answer ?? 'auto'}`);
     const e = await Promise.race([this.waitEvent('REGISTER_OK', 10_000, since), this.waitEvent('REGISTER_FAIL', 10_000, since)]);
     if (e.type !== 'REGISTER_OK') throw new Error(`register ${user} failed: ${e.param}`);
   }

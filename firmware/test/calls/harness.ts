@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import pino from 'pino';
 import { assetPath } from '../../src/assets.ts';
@@ -57,6 +58,8 @@ export interface CallHarness {
   sipPort: number;
   services: CallServices;
   carrierPort: number;
+  /** The engine's TLS port (127.0.0.1), when the harness was started with `tls`. */
+  tlsPort: number | undefined;
   /** Stops the calls app and starts a new one on the same store and engine (an app restart). */
   restartServices(): Promise<CallServices>;
   /** Waits until the media watch noticed rtpengine's state. */
@@ -66,7 +69,7 @@ export interface CallHarness {
 /** rtpengine + SIP engine + the calls app on free loopback ports, with the test site applied. */
 export async function startCallHarness(
   t: Ctx,
-  opts: { site?: (carrierPort: number) => string; registrar?: { minExpiresS?: number; expiryCheckMs?: number }; digestAlgorithms?: readonly DigestAlgorithm[] } = {},
+  opts: { site?: (carrierPort: number) => string; registrar?: { minExpiresS?: number; expiryCheckMs?: number }; digestAlgorithms?: readonly DigestAlgorithm[]; tls?: boolean } = {},
 ): Promise<CallHarness> {
   const log = pino({ level: process.env['CALLS_TEST_LOG'] ?? 'silent' });
   // after hooks run in the order they were added: the calls app must stop while the engine still runs.
@@ -75,8 +78,19 @@ export async function startCallHarness(
   const rtp = await startTestRtpengine(t);
   const sipPort = await freePort();
   const adminPort = await freePort();
+  // TLS: a self-signed certificate made for the test (phones under test do not verify it).
+  let tlsPort: number | undefined;
+  const tlsArgs: string[] = [];
+  if (opts.tls) {
+    tlsPort = await freePort();
+    const certDir = tempDir(t);
+    const key = path.join(certDir, 'key.pem');
+    const cert = path.join(certDir, 'cert.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
+    tlsArgs.push('--contact', `sip:127.0.0.1:${tlsPort};transport=tls`, '--tls-key-file', key, '--tls-cert-file', cert);
+  }
   const engine = await startSipEngine(
-    parseSipEngineArgs(['--contact', `sip:127.0.0.1:${sipPort};transport=udp,tcp`, '--port', String(adminPort), '--secret', 'test-secret', '--t1', '200', '--t2', '1600', '--t4', '2000']),
+    parseSipEngineArgs(['--contact', `sip:127.0.0.1:${sipPort};transport=udp,tcp`, ...tlsArgs, '--port', String(adminPort), '--secret', 'test-secret', '--t1', '200', '--t2', '1600', '--t4', '2000']),
     pino({ level: process.env['SIP_TEST_LOG'] ?? 'silent' }),
   );
   t.after(() => engine.close());
@@ -126,6 +140,7 @@ export async function startCallHarness(
     engine,
     sipPort,
     carrierPort,
+    tlsPort,
     services: await start(),
     restartServices: async () => {
       await h.services.stop();
