@@ -60,8 +60,12 @@ export class TrunkRegistrations {
     });
     for (const old of gone) {
       const wasRegistered = this.#states.get(old.name)?.state === 'registered';
-      this.#forget(old.name);
+      // No refresh and no late answer for the old settings from here on; the un-REGISTER still uses the old
+      // binding's Call-ID (RFC 3261 10.2.2), so the dialogue is forgotten only after it.
+      clearTimeout(this.#timers.get(old.name));
+      this.#active.delete(old.name);
       if (wasRegistered) await this.#unregister(old);
+      this.#forget(old.name);
     }
     for (const t of wanted.values()) {
       const running = this.#active.get(t.name);
