@@ -26,8 +26,9 @@ export interface SipCountersSnapshot {
 const WINDOW_S = 60;
 
 /**
- * Counts what the calls app does, in memory, so readers (SNMP at most once a second) never touch the store: the
- * registered-extension count is recounted only when a registration comes or goes.
+ * Counts what the calls app does, in memory. The registered-extension count is the one figure read from the
+ * store, and only when a registration came or went since the last read: a registration storm at boot costs one
+ * count per reader refresh (SNMP: at most one a second), not one per REGISTER.
  */
 export class SipCounters {
   readonly #registrar: Registrar;
@@ -35,6 +36,7 @@ export class SipCounters {
   readonly #db: Database;
   readonly #now: () => number;
   #registered = 0;
+  #registrationsChanged = true;
   #processed = 0n;
   #failed = { 4: 0n, 5: 0n, 6: 0n };
   /** Calls per second of the last minute, one slot per second (slot = second % 60, stamped with its second). */
@@ -46,13 +48,12 @@ export class SipCounters {
     this.#live = o.live;
     this.#db = o.db;
     this.#now = o.now ?? Date.now;
-    const recount = () => {
-      this.#registered = new Set(listAllBindings(this.#db, this.#now()).map((b) => b.extension)).size;
+    const changed = () => {
+      this.#registrationsChanged = true;
     };
-    recount();
-    for (const e of ['register', 'unregister', 'expire'] as const) this.#registrar.on(e, recount);
+    for (const e of ['register', 'unregister', 'expire'] as const) this.#registrar.on(e, changed);
     this.#off = () => {
-      for (const e of ['register', 'unregister', 'expire'] as const) this.#registrar.off(e, recount);
+      for (const e of ['register', 'unregister', 'expire'] as const) this.#registrar.off(e, changed);
     };
   }
 
@@ -82,6 +83,10 @@ export class SipCounters {
   }
 
   snapshot(): SipCountersSnapshot {
+    if (this.#registrationsChanged) {
+      this.#registrationsChanged = false;
+      this.#registered = new Set(listAllBindings(this.#db, this.#now()).map((b) => b.extension)).size;
+    }
     const now = Math.floor(this.#now() / 1000);
     const recent = this.#perSecond.reduce((sum, s) => (now - s.second < WINDOW_S ? sum + s.calls : sum), 0);
     return {
