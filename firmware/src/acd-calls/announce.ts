@@ -2,7 +2,6 @@ import type { AcdCommand } from '../acd/index.ts';
 import { positionAnnouncement, waitAnnouncement } from '../media/number-prompts.ts';
 import { playSequence, startMusic } from '../media/prompt-player.ts';
 import type { AdapterContext } from './adapter-context.ts';
-import { mohFile } from './queue-entry.ts';
 import type { QueuedCaller } from './queued-caller.ts';
 
 type Announce = Extract<AcdCommand, { type: 'announce' }>;
@@ -25,7 +24,24 @@ export async function announce(ctx: AdapterContext, cmd: Announce): Promise<void
   const caller = ctx.callers.get(cmd.callId);
   if (caller === undefined || caller.phase !== 'waiting') return;
   const ids = announcementIds(ctx, caller, cmd);
-  if (ids.length === 0) return;
+  if (ids.length > 0) await playOverMusic(ctx, caller, ids);
+}
+
+/**
+ * The queue's own prompt (`announce.periodic_prompt`) every `announce.periodic_every_s` while the caller waits;
+ * skipped when another announcement is playing at that moment.
+ */
+export function startPeriodicPrompt(ctx: AdapterContext, caller: QueuedCaller): void {
+  const settings = ctx.site().queues.get(caller.queue)?.announce;
+  const prompt = settings?.periodic_prompt;
+  if (prompt === undefined || !settings?.periodic_every_s) return;
+  caller.periodic = setInterval(() => {
+    if (caller.phase !== 'waiting') clearInterval(caller.periodic);
+    else if (caller.playing === undefined) void playOverMusic(ctx, caller, [prompt]);
+  }, settings.periodic_every_s * 1000);
+}
+
+async function playOverMusic(ctx: AdapterContext, caller: QueuedCaller, ids: string[]): Promise<void> {
   caller.playing?.abort();
   const playing = new AbortController();
   caller.playing = playing;
@@ -38,4 +54,9 @@ export async function announce(ctx: AdapterContext, cmd: Announce): Promise<void
   } finally {
     if (caller.playing === playing) delete caller.playing;
   }
+}
+
+/** What the queue's waiting callers hear between announcements. */
+export function mohFile(ctx: AdapterContext, queue: string): string {
+  return ctx.prompts.file(ctx.site().queues.get(queue)?.music_on_hold ?? 'moh/default');
 }

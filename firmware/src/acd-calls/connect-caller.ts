@@ -18,6 +18,7 @@ export interface FarParty {
  */
 export async function connectCaller(ctx: AdapterContext, caller: QueuedCaller, far: FarParty, agentId?: string): Promise<boolean> {
   caller.playing?.abort();
+  clearInterval(caller.periodic);
   const { media } = caller;
   try {
     await media.answer(caller.callerTag, caller.holdTag, far.dialog.remote.sdp);

@@ -12,13 +12,15 @@ export class PromptFiles {
   readonly #db: Database;
 
   constructor(dir: string, db: Database) {
-    this.#dir = dir;
+    this.#dir = path.resolve(dir);
     this.#db = db;
   }
 
   file(id: string): string {
-    if (id.includes('/')) return path.join(this.#dir, `${id}.wav`);
-    return path.join(this.#dir, this.#language(), `${id}.wav`);
+    const file = id.includes('/') ? path.join(this.#dir, `${id}.wav`) : path.join(this.#dir, this.#language(), `${id}.wav`);
+    // The site file's prompt names allow dots and slashes: none may lead out of the prompts directory.
+    if (!file.startsWith(this.#dir + path.sep)) throw new Error(`prompt ${id} is outside the prompts directory`);
+    return file;
   }
 
   files(ids: readonly string[]): string[] {

@@ -4,6 +4,7 @@ import type { LiveCall } from '../calls/live-calls.ts';
 import type { CallMedia } from '../media/call-media.ts';
 import { startMusic } from '../media/prompt-player.ts';
 import type { AdapterContext } from './adapter-context.ts';
+import { mohFile, startPeriodicPrompt } from './announce.ts';
 import { answerInBox } from './answer-call.ts';
 import { callerHungUp, endCaller, type QueuedCaller } from './queued-caller.ts';
 
@@ -89,6 +90,7 @@ export async function enterQueue(ctx: AdapterContext, invite: InviteContext, que
   }
   if (queued.phase !== 'waiting') return;
   deps.log.info({ interaction: interactionId, queue, from: caller.number }, 'caller entered the queue');
+  startPeriodicPrompt(ctx, queued);
   ctx.submit({
     type: 'caller-entered',
     callId: queued.callId,
@@ -97,8 +99,4 @@ export async function enterQueue(ctx: AdapterContext, invite: InviteContext, que
     callerNumber: caller.number,
     ...(caller.name !== undefined && { callerName: caller.name }),
   });
-}
-
-export function mohFile(ctx: AdapterContext, queue: string): string {
-  return ctx.prompts.file(ctx.site().queues.get(queue)?.music_on_hold ?? 'moh/default');
 }

@@ -39,6 +39,8 @@ export interface QueuedCaller {
   offers: Map<string, AgentLeg>;
   /** The prompt sequence playing now (announcements), aborted when something else must be heard. */
   playing?: AbortController;
+  /** The queue's own periodic prompt (announce.periodic_prompt), while waiting. */
+  periodic?: NodeJS.Timeout;
   /** Ringing a destination after leaving the queue. */
   routing?: AbortController;
   bridge?: Bridge;
@@ -71,6 +73,7 @@ export async function endCaller(ctx: AdapterContext, caller: QueuedCaller, cause
   // A callback for the same call may already hold its place in the map.
   if (ctx.callers.get(caller.callId) === caller) ctx.callers.delete(caller.callId);
   ctx.deps.live.delete(caller.live);
+  clearInterval(caller.periodic);
   caller.playing?.abort();
   caller.routing?.abort();
   dropOffers(ctx, caller, cause);

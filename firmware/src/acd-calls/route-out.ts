@@ -17,6 +17,7 @@ export async function routeOut(ctx: AdapterContext, cmd: Route): Promise<void> {
   const caller = ctx.callers.get(cmd.callId);
   if (caller === undefined || caller.phase !== 'waiting') return;
   caller.phase = 'leaving';
+  clearInterval(caller.periodic);
   const to = cmd.to;
   ctx.log.info({ interaction: caller.interactionId, queue: caller.queue, reason: cmd.reason, to }, 'caller leaves the queue');
   if (to.kind === 'callback') {
@@ -58,9 +59,11 @@ async function goodbye(ctx: AdapterContext, caller: QueuedCaller, prompts: strin
   if (prompts.length > 0) {
     const playing = new AbortController();
     caller.playing = playing;
-    await playSequence(ctx.deps.ng, { callId: caller.media.callId, fromTag: caller.callerTag }, ctx.prompts.files(prompts), playing.signal).catch((err: Error) =>
-      ctx.log.warn({ err: err.message }, 'goodbye prompt failed'),
-    );
+    try {
+      await playSequence(ctx.deps.ng, { callId: caller.media.callId, fromTag: caller.callerTag }, ctx.prompts.files(prompts), playing.signal);
+    } catch (err) {
+      ctx.log.warn({ err: (err as Error).message }, 'goodbye prompt failed');
+    }
   }
   await endCaller(ctx, caller, cause, { byCaller: false, tellAcd: false });
 }

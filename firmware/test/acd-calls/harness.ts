@@ -37,7 +37,7 @@ queues:
   - { number: "500", name: Support, strategy: ring-all, members: ["1001", "1002"], ring_timeout_s: 30, wrapup_s: 0, announce_every_s: null }
   - { number: "501", name: Sales, strategy: round-robin, members: ["1001", "1002"], ring_timeout_s: 30, wrapup_s: 0, announce_every_s: null }
   - { number: "502", name: Night, strategy: ring-all, members: ["1003"], max_wait_s: 3, max_wait_to: "extension:1004", announce_every_s: null }
-  - { number: "504", name: Announce, strategy: ring-all, members: ["1003"], announce_every_s: 5, exit_keys: { "9": "hangup:closed" } }
+  - { number: "504", name: Announce, strategy: ring-all, members: ["1003"], announce_every_s: 5, exit_keys: { "9": "hangup:closed" }, announce: { periodic_prompt: "all-agents-busy", periodic_every_s: 2 } }
   - { number: "503", name: Callback, strategy: ring-all, members: ["1003"], wrapup_s: 0, announce_every_s: null, callback: { enabled: true, offer_after_s: 0, key: "2", confirm_key: "1", answer_timeout_s: 30 } }
 trunks:
   - { name: carrier, host: ${CARRIER_HOST}, port: ${carrierPort}, number_format: e164-no-plus }
