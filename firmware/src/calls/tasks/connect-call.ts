@@ -83,14 +83,22 @@ export const connectCall: InviteStep = async (ctx): Promise<'done'> => {
     const result = destination.kind === 'target' ? await dialTarget(env, destination.target, 0) : await placeCall(env, destination);
     unlist();
     if (picker) {
-      if (result.ok) result.dialog.destroy();
+      if (result.ok) {
+        result.dialog.destroy();
+        deps.cdrs.ended(result.legId, 'cancelled', 'picked up elsewhere');
+      }
       answered = true;
       deps.live.delete(setup);
       await connectPicker(ctx, media, interactionId, { tag: callerTag, legId }, picker);
       return 'done';
     }
     if (abort.signal.aborted) {
-      if (result.ok) result.dialog.destroy();
+      if (result.ok) {
+        result.dialog.destroy();
+        deps.cdrs.ended(result.legId, 'cancelled', 'caller gone');
+      }
+      // Already written when the caller cancelled; not when the call was ended during setup (media lost).
+      deps.cdrs.ended(legId, 'failed', 'call setup aborted');
       await media.delete();
       return 'done';
     }
