@@ -26,6 +26,10 @@ export interface SipEngineOptions {
   appAnswerTimeoutMs: number;
   /** RFC 4028 Min-SE in seconds: shorter Session-Expires get 422 (`--min-se`, default 90). */
   minSe: number;
+  /** SIP message trace file (`--sip-trace`), its size before rotation, and the file whose existence switches it on. */
+  traceFile?: string;
+  traceMaxBytes: number;
+  traceSwitchFile?: string;
   /** PEM files for TLS contacts (drachtio's --tls-key-file / --tls-cert-file). */
   tlsKeyFile?: string;
   tlsCertFile?: string;
@@ -43,6 +47,7 @@ const DEFAULTS: SipEngineOptions = {
   hosts: {},
   appAnswerTimeoutMs: 64_000,
   minSe: 90,
+  traceMaxBytes: 10_000_000,
 };
 
 /** `-f` file: a small JSON subset of drachtio's configuration (drachtio's XML is not read). */
@@ -155,6 +160,15 @@ export function parseSipEngineArgs(argv: string[]): SipEngineOptions {
       case '--tls-cert-file':
         o.tlsCertFile = value();
         break;
+      case '--sip-trace':
+        o.traceFile = value();
+        break;
+      case '--sip-trace-switch':
+        o.traceSwitchFile = value();
+        break;
+      case '--sip-trace-max-bytes':
+        o.traceMaxBytes = positiveInt(flag, value());
+        break;
       case '--min-se':
         o.minSe = positiveInt(flag, value());
         break;
@@ -179,6 +193,7 @@ export function parseSipEngineArgs(argv: string[]): SipEngineOptions {
   if (contactsFromFlags) o.contacts = contactsFromFlags;
   if (o.contacts.length === 0) o.contacts = [{ host: '127.0.0.1', port: 5060, protos: ['udp', 'tcp'] }];
   if (external) for (const c of o.contacts) c.external = external;
+  if (o.traceSwitchFile && !o.traceFile) throw new Error('--sip-trace-switch needs --sip-trace FILE');
   if (o.contacts.some((c) => c.protos.includes('tls')) && (!o.tlsKeyFile || !o.tlsCertFile)) {
     throw new Error('--contact with transport=tls needs --tls-key-file and --tls-cert-file');
   }

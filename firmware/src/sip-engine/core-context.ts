@@ -4,6 +4,7 @@ import { DialogStore, type Dialog } from './dialog/dialog.ts';
 import type { HostMap } from './outgoing.ts';
 import { buildResponse, newBranch, randomToken, reasonPhrase } from './parser/build.ts';
 import type { SipMessage } from './parser/message.ts';
+import type { SipTrace } from './sip-trace.ts';
 import { TransactionLayer } from './transaction/layer.ts';
 import type { ServerTxn } from './transaction/server-txn.ts';
 import type { TimerWheel } from './transaction/timer-wheel.ts';
@@ -18,6 +19,8 @@ export interface CoreOptions {
   appAnswerTimeoutMs: number;
   /** RFC 4028 Min-SE in seconds (90; tests use less). */
   minSe: number;
+  /** Where sent messages are traced, when tracing was asked for. */
+  trace?: SipTrace;
 }
 
 /** What every part of the core shares: counters, transactions, dialogs, transports and the timer wheel. */
@@ -47,6 +50,7 @@ export class CoreContext {
   }
 
   send(dest: Dest, wire: string): boolean {
+    if (this.opts.trace?.on) this.opts.trace.sent(wire, dest.proto, dest.address, dest.port);
     return this.transports.send(dest.proto, dest.address, dest.port, wire, dest.conn);
   }
 

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { createLogger } from '../log.ts';
 import type { SipEngineOptions } from './cli-args.ts';
 import { SipCore } from './core.ts';
+import { SipTrace } from './sip-trace.ts';
 import type { EngineCounters } from './counters.ts';
 import { TimerWheel } from './transaction/timer-wheel.ts';
 import { Transports } from './transport/transports.ts';
@@ -24,6 +25,9 @@ export interface SipEngine {
 
 export async function startSipEngine(opts: SipEngineOptions, log: Logger = createLogger('sip-engine', opts.loglevel)): Promise<SipEngine> {
   const wheel = new TimerWheel((err) => log.error({ err }, 'SIP timer failed'));
+  const trace = opts.traceFile
+    ? new SipTrace({ file: opts.traceFile, maxBytes: opts.traceMaxBytes, switchFile: opts.traceSwitchFile, onError: (err) => log.error({ err }, 'SIP trace stopped: cannot write the trace file') })
+    : undefined;
   // The transports exist before the core that handles their messages.
   const sink: { core?: SipCore } = {};
   const listen: ListenPoint[] = opts.contacts.flatMap((c) => c.protos.map((proto) => ({ proto, host: c.host, port: c.port, ...(c.external ? { external: c.external } : {}) })));
@@ -31,7 +35,10 @@ export async function startSipEngine(opts: SipEngineOptions, log: Logger = creat
     listen,
     tcpIdleMs: opts.tcpIdleMs,
     maxConnsPerAddress: opts.maxConnsPerAddress,
-    onMessage: (data, src) => sink.core!.onNetwork(data, src),
+    onMessage: (data, src) => {
+      if (trace?.on) trace.received(data, src.proto, src.address, src.port);
+      sink.core!.onNetwork(data, src);
+    },
     onStreamError: (reason, src) => {
       sink.core!.counters.parseErrors++;
       log.debug({ reason, peer: `${src.address}:${src.port}` }, 'SIP stream framing error; connection closed');
@@ -40,7 +47,7 @@ export async function startSipEngine(opts: SipEngineOptions, log: Logger = creat
     ...(opts.tlsKeyFile && opts.tlsCertFile ? { tls: { key: readFileSync(opts.tlsKeyFile), cert: readFileSync(opts.tlsCertFile) } } : {}),
   });
   await transports.start();
-  const c = new SipCore({ timers: opts.timers, hosts: opts.hosts, appAnswerTimeoutMs: opts.appAnswerTimeoutMs, minSe: opts.minSe }, log, transports, wheel);
+  const c = new SipCore({ timers: opts.timers, hosts: opts.hosts, appAnswerTimeoutMs: opts.appAnswerTimeoutMs, minSe: opts.minSe, ...(trace ? { trace } : {}) }, log, transports, wheel);
   const hostports = (local: boolean) => transports.bound.map((b) => `${b.proto}/${hostPort(local ? b.host : (b.external ?? b.host), b.port)}`).join(',');
   sink.core = c;
   const wire = new WireServer(
@@ -63,6 +70,7 @@ export async function startSipEngine(opts: SipEngineOptions, log: Logger = creat
     counters: () => ({ ...c.snapshot(), appConnections: wire.conns.size }),
     close: async () => {
       wheel.stop();
+      trace?.close();
       await wire.close();
       await transports.close();
     },
