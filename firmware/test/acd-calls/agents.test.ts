@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { until } from '../calls/harness.ts';
-import { startQueueHarness } from './harness.ts';
+import { applySiteFile } from '../../src/config/site-apply.ts';
+import { queueSite, startQueueHarness } from './harness.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -75,5 +76,26 @@ test('round-robin: consecutive callers go to the agents in turn', async (t) => {
   }
   assert.notEqual(answeredBy[0], answeredBy[1], `agents in turn: ${answeredBy.join(', ')}`);
   assert.equal(answeredBy[0], answeredBy[2], `agents in turn: ${answeredBy.join(', ')}`);
+  await until('rtpengine holds no call', async () => (await h.mediaCalls()).length === 0);
+});
+
+test('a queue added to the configuration while running takes calls within a second, and its agents ring', async (t) => {
+  const h = await startQueueHarness(t);
+  const chloe = await h.phone(t, '1003', { toneHz: 440, address: '127.0.0.1', answer: 'manual' });
+  const eve = await h.phone(t, '1005', { toneHz: 660, address: '127.0.0.3' });
+  const before = eve.events.length;
+  eve.command('dial', '505');
+  const refused = await eve.waitEvent('CALL_CLOSED', 10_000, before);
+  assert.match(refused.param ?? '', /404/, 'no such number yet');
+
+  const site = queueSite(h.carrierPort).replace('queues:\n', 'queues:\n  - { number: "505", name: Late, strategy: linear, members: ["1003"], announce_every_s: null }\n');
+  const applied = applySiteFile(h.db, site, 'test');
+  assert.ok(applied.ok, JSON.stringify(applied));
+  await until('the distributor knows the new queue', () => h.queues.acd.queueIds().includes('505'));
+  eve.command('dial', '505');
+  await chloe.waitEvent('CALL_INCOMING');
+  assert.equal(h.queues.acd.queue('505').entries[0]?.ringing[0], '1003');
+  eve.command('hangup');
+  await chloe.waitEvent('CALL_CLOSED');
   await until('rtpengine holds no call', async () => (await h.mediaCalls()).length === 0);
 });
