@@ -35,7 +35,7 @@ export interface FormPart {
 /** Words of field names a person reads differently: abbreviations in capitals, jargon spelled out. */
 const WORDS: Record<string, string> = {
   dnd: 'do not disturb', sip: 'SIP', rtp: 'RTP', dscp: 'DSCP', ivr: 'IVR', snmp: 'SNMP', did: 'DID', dtmf: 'DTMF', tls: 'TLS',
-  ip: 'IP', url: 'URL', mac: 'MAC', moh: 'music on hold', id: 'ID', cidr: 'CIDR', rtt: 'RTT', ewt: 'estimated wait', wrapup: 'wrap-up',
+  ip: 'IP', url: 'URL', mac: 'MAC', moh: 'music on hold', id: 'ID', cidr: 'CIDR', rtt: 'RTT', ewt: 'estimated wait', wrapup: 'wrap-up', priv: 'privacy', auth: 'authentication', agentx: 'AgentX',
 };
 const label = (key: string) =>
   key

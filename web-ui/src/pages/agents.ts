@@ -11,9 +11,11 @@ export async function pauseReasons(): Promise<{ code: string; name: string }[]> 
   }
 }
 
+const DONE: Record<string, string> = { login: 'logged in', logout: 'logged out', pause: 'paused', unpause: 'back from pause', 'end-wrapup': 'wrap-up finished' };
+
 export const act = (ext: string, what: string, body: unknown = {}) =>
   post(`/agents/${ext}/${what}`, body).then(
-    () => notice('ok', `Agent ${ext}: ${what} done`),
+    () => notice('ok', `Agent ${ext} ${DONE[what] ?? what}`),
     (err: unknown) => notice('error', err instanceof ApiError ? err.message : String(err)),
   );
 

@@ -5,7 +5,7 @@ import type { Health, Leds, LiveCall, LiveRegistration, LiveTrunk } from '../liv
 /** Health, front panel, trunks, active calls and today's counts, live. */
 export function dashboard(main: HTMLElement): () => void {
   const counts = h('div', { class: 'tiles' });
-  const health = h('div', { class: 'card' });
+  const health = h('div', { class: 'card span2' });
   const panel = h('div', { class: 'card' });
   const trunks = h('div', { class: 'card wide' });
   const calls = h('div', { class: 'card wide' });

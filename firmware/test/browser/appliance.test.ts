@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { spawnProcess } from '../helpers/process.ts';
+import { freePort } from '../helpers/ports.ts';
+import { tempDir } from '../helpers/tmp.ts';
+import { tool } from '../snmp/tools.ts';
+import { ADMIN_FIRST_PASSWORD } from '../web/harness.ts';
+import { firstLogin, openBrowser, shot } from './browser.ts';
+
+const cli = path.resolve(import.meta.dirname, '../../src/cli.ts');
+
+test('on a running box: the SNMP page changes what snmpwalk sees at once, and the System page hands out the logs', async (t) => {
+  const dataDir = tempDir(t);
+  const ng = await freePort();
+  const base = 35000 + (ng % 100) * 20;
+  const http = await freePort();
+  const snmpPort = await freePort();
+  const env = {
+    ...process.env,
+    CALLBOX_DATA_DIR: dataDir,
+    CALLBOX_HTTP_PORT: String(http),
+    CALLBOX_SIP_PORT: String(await freePort()),
+    CALLBOX_DRACHTIO_PORT: String(await freePort()),
+    CALLBOX_SNMP_PORT: String(snmpPort),
+    CALLBOX_RTPENGINE_NG: `127.0.0.1:${ng}`,
+    CALLBOX_RTP_PORTS: `${base}-${base + 19}`,
+    CALLBOX_ADMIN_PASSWORD: ADMIN_FIRST_PASSWORD,
+    CALLBOX_LOG_FORMAT: 'json',
+  };
+  // The box serves the console from web-ui/dist, as `make run` does (`make test` builds it first).
+  const box = spawnProcess(t, process.execPath, [cli, 'run'], { env });
+  await box.waitFor(/Callbox is up/, 60_000);
+  const url = `http://127.0.0.1:${http}`;
+
+  const { page } = await openBrowser(t);
+  await firstLogin(page, url, 'Owner-chosen-pass-42');
+  await page.getByText('All systems up').waitFor({ timeout: 20_000 });
+  await shot(page, '27-box-dashboard');
+
+  // The example site's SNMPv3 user reads sysLocation (.1.3.6.1.2.1.1.6.0), as an NMS would.
+  const sysLocation = async () =>
+    (await tool('snmpget', ['-v3', '-l', 'authPriv', '-u', 'nms', '-a', 'SHA-256', '-A', 'nms-auth-passphrase', '-x', 'AES', '-X', 'nms-priv-passphrase', '-On', '-t', '2', '-r', '1', `udp:127.0.0.1:${snmpPort}`, '1.3.6.1.2.1.1.6.0'])).stdout;
+  assert.doesNotMatch(await sysLocation(), /Cabinet 7/);
+  await page.getByRole('link', { name: 'SNMP' }).click();
+  await page.getByLabel('Location').fill('Cabinet 7, 2nd floor');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('SNMP settings saved').waitFor();
+  let seen = '';
+  for (let i = 0; i < 30 && !/Cabinet 7, 2nd floor/.test(seen); i++) {
+    seen = await sysLocation();
+    if (!/Cabinet 7/.test(seen)) await new Promise((r) => setTimeout(r, 500));
+  }
+  assert.match(seen, /\.1\.3\.6\.1\.2\.1\.1\.6\.0 = STRING: "Cabinet 7, 2nd floor"/, 'the running agent answers with the new location, no restart');
+
+  // The log download from the System page: a .tar.gz holding the box log, with the login of this test in it.
+  await page.getByRole('link', { name: 'System' }).click();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download logs' }).click()]);
+  assert.match(download.suggestedFilename(), /^callbox-logs-.*\.tar\.gz$/);
+  const file = path.join(tempDir(t), 'logs.tar.gz');
+  await download.saveAs(file);
+  const out = path.dirname(file);
+  execFileSync('tar', ['xzf', file, '-C', out]);
+  assert.match(readFileSync(path.join(out, 'callbox-logs', 'callbox.log'), 'utf8'), /"msg":"[^"]*"/, 'the box log is in it, as JSON lines');
+  assert.equal(await box.stop(15_000), 0);
+});
