@@ -1,4 +1,4 @@
-import { mkdirSync, accessSync, constants as fsConstants, readFileSync } from 'node:fs';
+import { mkdirSync, accessSync, constants as fsConstants, readFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { assetPath } from './assets.ts';
@@ -7,6 +7,7 @@ import { ensureFirstBoot } from './config/first-boot.ts';
 import { ConfigChangeWatcher } from './config/change-watcher.ts';
 import { applySiteFile } from './config/site-apply.ts';
 import { currentRevision } from './config/revision.ts';
+import { getWebSettings } from './config/repositories/web-settings.ts';
 import { startBoxServices } from './appliance-platform.ts';
 import { mediaStateFromHealth } from './calls/live-feed.ts';
 import { startQueueCalls, type QueueCalls } from './acd-calls/queue-calls.ts';
@@ -98,7 +99,7 @@ export async function startAppliance(env: Env, log: Logger): Promise<Appliance> 
     stops.push(() => configChanges.stop());
 
     const ng = await startRtpengine(env, log, health, stops);
-    await startSipEngine(env, log, health, stops, boot.drachtioSecret);
+    await startSipEngine(env, log, health, stops, boot.drachtioSecret, () => getWebSettings(db).sipTrace);
     const box = await startBoxServices(env, db, health, log, stops, configChanges);
 
     const web = await startConsole({ env, db, health, log, uiDir: assetPath.webUi(), leds: () => box.platform.snapshot() });
@@ -183,12 +184,24 @@ async function startRtpengine(env: Env, log: Logger, health: ComponentHealth, st
   return ng;
 }
 
-async function startSipEngine(env: Env, log: Logger, health: ComponentHealth, stops: Array<() => Promise<void> | void>, secret: string) {
+async function startSipEngine(env: Env, log: Logger, health: ComponentHealth, stops: Array<() => Promise<void> | void>, secret: string, traceOn: () => boolean) {
   const probe = () => tcpReachable('127.0.0.1', env.CALLBOX_DRACHTIO_PORT);
+  // The console's "SIP trace" setting reaches the engine (another process) as a file it watches.
+  const traceSwitch = path.join(env.dataDir, 'sip-trace.on');
+  const syncTrace = () => {
+    try {
+      if (!traceOn()) rmSync(traceSwitch, { force: true });
+      else if (!existsSync(traceSwitch)) writeFileSync(traceSwitch, '');
+    } catch (err) {
+      log.warn({ err }, 'could not switch the SIP trace');
+    }
+  };
+  syncTrace();
   if (env.CALLBOX_SIP_ENGINE === 'spawn') {
     const [cmd, ...pre] = selfCommand() as [string, ...string[]];
     const host = env.CALLBOX_BIND.includes(':') ? `[${env.CALLBOX_BIND}]` : env.CALLBOX_BIND;
     const args = [...pre, 'sip-engine', '--address', '127.0.0.1', '--port', String(env.CALLBOX_DRACHTIO_PORT), '--contact', `sip:${host}:${env.CALLBOX_SIP_PORT};transport=udp,tcp`];
+    args.push('--sip-trace', path.join(env.dataDir, 'sip-trace.txt'), '--sip-trace-switch', traceSwitch);
     // The secret goes by environment, not argv, so `ps` does not show it.
     const proc = new SupervisedProcess({ name: 'sip-engine', cmd, args, env: { ...process.env, CALLBOX_DRACHTIO_SECRET: secret }, log, ready: probe });
     await proc.start();
@@ -197,7 +210,10 @@ async function startSipEngine(env: Env, log: Logger, health: ComponentHealth, st
     log.warn({ port: env.CALLBOX_DRACHTIO_PORT }, 'external SIP server (drachtio-server) does not accept connections yet');
   }
   // As with rtpengine, answering is the truth: a hung engine is as dead as a crashed one.
-  const check = async () => health.set('sip-engine', (await probe()) ? 'up' : 'down', `${env.CALLBOX_SIP_ENGINE === 'spawn' ? 'callbox-sip' : 'external'} on 127.0.0.1:${env.CALLBOX_DRACHTIO_PORT}`);
+  const check = async () => {
+    syncTrace();
+    health.set('sip-engine', (await probe()) ? 'up' : 'down', `${env.CALLBOX_SIP_ENGINE === 'spawn' ? 'callbox-sip' : 'external'} on 127.0.0.1:${env.CALLBOX_DRACHTIO_PORT}`);
+  };
   await check();
   const timer = setInterval(() => void check(), 2000);
   stops.push(() => clearInterval(timer));
