@@ -1,5 +1,5 @@
 import { ApiError, get, post, subscribe } from '../api.ts';
-import { field, h, notice, since, sinceEl, table } from '../dom.ts';
+import { field, fmtDuration, h, notice, since, sinceEl, table } from '../dom.ts';
 import type { LiveAgent, LiveCall, LiveQueue } from '../live-types.ts';
 import { act, pauseReasons } from './agents.ts';
 
@@ -83,7 +83,7 @@ export function agentView(main: HTMLElement, extension: string | undefined): () 
 
   const renderQueues = (qs: LiveQueue[] = queues) => {
     queues = qs;
-    queuesBox.replaceChildren(h('h2', {}, 'My queues'), table(['Queue', 'Waiting', 'Longest wait', 'Logged in'], qs.map((q) => [`${q.name} (${q.number})`, q.waiting, `${q.longestWaitS}s`, me?.queues.includes(q.number) ? 'yes' : 'no'])));
+    queuesBox.replaceChildren(h('h2', {}, 'My queues'), table(['Queue', 'Waiting', 'Longest wait', 'Logged in'], qs.map((q) => [`${q.name} (${q.number})`, q.waiting, fmtDuration(q.longestWaitS), me?.queues.includes(q.number) ? 'yes' : 'no'])));
   };
 
   void pauseReasons().then(async (r) => {
