@@ -106,7 +106,7 @@ export class SipMessage {
 
   /** Re-reads the eager fields after headers were changed by hand. */
   refresh(): void {
-    this.callId = this.get('call-id')?.trim() ?? '';
+    this.callId = detach(this.get('call-id')?.trim() ?? '');
     const cseq = this.get('cseq');
     if (cseq !== undefined) {
       const m = /^\s*(\d+)\s+(\S+)\s*$/.exec(cseq);
@@ -116,9 +116,9 @@ export class SipMessage {
       }
     }
     const from = this.get('from');
-    this.fromTag = from === undefined ? '' : tagOf(from);
+    this.fromTag = from === undefined ? '' : detach(tagOf(from));
     const to = this.get('to');
-    this.toTag = to === undefined ? '' : tagOf(to);
+    this.toTag = to === undefined ? '' : detach(tagOf(to));
     const v = this.get('via');
     this.via = v === undefined ? undefined : parseVia(splitList(v)[0] ?? '');
   }
