@@ -63,20 +63,21 @@ export async function startQueueCalls(deps: CallDeps, o: QueueCallsOptions): Pro
   const callbacks = new CallbackDials();
   const queueLog = new QueueLog(deps.db, log);
 
-  // Inputs that arrive while commands are being executed wait their turn, so the distributor sees them in order.
-  const pending: AcdInput[] = [];
+  // Work that arrives while commands are being executed (inputs, ticks, a new configuration) waits its turn, so
+  // the distributor's outputs are executed in the order it produced them.
+  const work: Array<{ what: string; run: () => AcdOutput }> = [];
   let running = false;
-  const submit = (input: AcdInput) => {
-    pending.push(input);
+  const enqueue = (what: string, run: () => AcdOutput) => {
+    work.push({ what, run });
     if (running) return;
     running = true;
     try {
-      for (let next = pending.shift(); next !== undefined; next = pending.shift()) {
+      for (let next = work.shift(); next !== undefined; next = work.shift()) {
         let out: AcdOutput;
         try {
-          out = acd.handle(next, now());
+          out = next.run();
         } catch (err) {
-          log.warn({ err: (err as Error).message, input: next.type }, 'the distributor refused an input');
+          log.warn({ err: (err as Error).message, work: next.what }, 'the distributor refused');
           continue;
         }
         execute(out);
@@ -85,6 +86,7 @@ export async function startQueueCalls(deps: CallDeps, o: QueueCallsOptions): Pro
       running = false;
     }
   };
+  const submit = (input: AcdInput) => enqueue(input.type, () => acd.handle(input, now()));
 
   const ctx: AdapterContext = { deps, acd, log, prompts: new PromptFiles(o.promptsDir, deps.db), callers: new Map<string, QueuedCaller>(), site: () => site, submit };
 
@@ -124,7 +126,7 @@ export async function startQueueCalls(deps: CallDeps, o: QueueCallsOptions): Pro
       const rev = currentRevision(deps.db);
       if (rev !== revision) reload(rev);
       settleEndedBridges(ctx);
-      execute(acd.tick(now()));
+      enqueue('tick', () => acd.tick(now()));
     } catch (err) {
       log.error({ err }, 'ACD tick failed');
     }
@@ -136,18 +138,21 @@ export async function startQueueCalls(deps: CallDeps, o: QueueCallsOptions): Pro
    * every writer must remember to raise.
    */
   const reload = (rev: number) => {
+    revision = rev;
     const before = new Set(acd.agents().map((a) => a.id));
-    try {
-      const next = readQueueSite(deps.db);
-      execute(acd.reconfigure(next.acd, now()));
-      site = next;
-      revision = rev;
-      loginRegistered(ctx, new Set(acd.agents().map((a) => a.id).filter((id) => !before.has(id))));
-      log.info({ revision: rev }, 'queue configuration reloaded');
-    } catch (err) {
-      revision = rev;
-      log.error({ err: (err as Error).message }, 'new queue configuration refused by the distributor; the previous one stays in force');
-    }
+    enqueue('reconfigure', () => {
+      try {
+        const next = readQueueSite(deps.db);
+        const out = acd.reconfigure(next.acd, now());
+        site = next;
+        log.info({ revision: rev }, 'queue configuration reloaded');
+        return out;
+      } catch (err) {
+        log.error({ err: (err as Error).message }, 'new queue configuration refused by the distributor; the previous one stays in force');
+        return { commands: [], events: [] };
+      }
+    });
+    loginRegistered(ctx, new Set(acd.agents().map((a) => a.id).filter((id) => !before.has(id))));
   };
 
   const dtmf = o.dtmf ? await DtmfListener.listen(o.dtmf.host, o.dtmf.port, log) : undefined;
