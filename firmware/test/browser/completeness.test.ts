@@ -120,7 +120,8 @@ test('anything the site file can set, the console can set: every field of every 
       const form = page.locator('main form');
       const offered = new Set(await form.locator('[data-field]').evaluateAll((els) => els.map((e) => e.getAttribute('data-field') ?? '')));
       for (const f of fieldPaths(schema, value, '', p.list?.hide)) if (!offered.has(f)) missing.push(`${p.link}${key === undefined ? '' : ` ${key}`}: ${f}`);
-      if (SHOTS[p.path] !== undefined && item === items[0]) await shot(page, SHOTS[p.path]);
+      const shotName = SHOTS[p.path];
+      if (shotName !== undefined && item === items[0]) await shot(page, shotName);
       for (const f of await form.locator('textarea.json').evaluateAll((els) => els.map((e) => e.getAttribute('data-path') ?? ''))) asJson.push(`${p.path} ${f}`);
       await page.locator('#notice').evaluate((el) => el.setAttribute('hidden', ''));
       await form.getByRole('button', { name: 'Save' }).click();

@@ -42,7 +42,7 @@ test('with or without a journal, the log download of a running box holds the lin
   };
   const box = spawnProcess(t, process.execPath, [cli, 'run'], { env });
   await box.waitFor(/Callbox is up/, 60_000);
-  writeFileSync(path.join(dataDir, 'sip-trace.log'), 'INVITE sip:100@127.0.0.1 SIP/2.0 (trace marker)\n');
+  writeFileSync(path.join(dataDir, 'sip-trace.txt'), 'INVITE sip:100@127.0.0.1 SIP/2.0 (trace marker)\n');
 
   const c = new Client(`http://127.0.0.1:${port}`);
   assert.equal((await c.post('/api/v1/auth/login', { username: 'admin', password: FIRST })).status, 200);
@@ -59,13 +59,13 @@ test('with or without a journal, the log download of a running box holds the lin
   writeFileSync(archive, Buffer.from(await r.arrayBuffer()));
   // GNU tar reads it: the archive is a real tar.gz, not just something our own reader accepts.
   const names = execFileSync('tar', ['tzf', archive]).toString().trim().split('\n');
-  for (const n of ['callbox-logs/callbox.log', 'callbox-logs/sip-trace.log']) assert.ok(names.includes(n), `${n} is in the archive (${names.join(', ')})`);
+  for (const n of ['callbox-logs/callbox.log', 'callbox-logs/sip-trace.txt']) assert.ok(names.includes(n), `${n} is in the archive (${names.join(', ')})`);
   execFileSync('tar', ['xzf', archive, '-C', out]);
   const log = readFileSync(path.join(out, 'callbox-logs', 'callbox.log'), 'utf8');
   const lines = log.trim().split('\n').map((l) => JSON.parse(l) as { msg: string });
   assert.ok(lines.some((l) => /reboot requested from the web console/.test(l.msg)), `the reboot request is in the downloaded log:\n${log.slice(-2000)}`);
   assert.ok(lines.some((l) => /first boot/.test(l.msg)), 'so is the start of the box');
-  assert.match(readFileSync(path.join(out, 'callbox-logs', 'sip-trace.log'), 'utf8'), /trace marker/);
+  assert.match(readFileSync(path.join(out, 'callbox-logs', 'sip-trace.txt'), 'utf8'), /trace marker/);
   assert.match(box.output(), /reboot requested from the web console/, 'stdout still gets the log');
   assert.equal(await box.stop(15_000), 0);
 });

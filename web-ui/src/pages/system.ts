@@ -48,7 +48,7 @@ export function systemPage(main: HTMLElement, me: Me): void {
     const trace = h('input', { type: 'checkbox', id: 'sip-trace' });
     void get<{ sip_trace: boolean }>('/system/diagnostics').then((d) => (trace.checked = d.sip_trace));
     trace.addEventListener('change', () => void put('/system/diagnostics', { sip_trace: trace.checked }).then(() => notice('ok', `SIP trace ${trace.checked ? 'on' : 'off'}`), (err: unknown) => notice('error', errText(err))));
-    cards.append(h('div', { class: 'card' }, h('h2', {}, 'Diagnostics'), h('label', { class: 'switch' }, trace, ' SIP message trace in the log')));
+    cards.append(h('div', { class: 'card' }, h('h2', {}, 'Diagnostics'), h('label', { class: 'switch' }, trace, ' SIP message trace (goes into the log download)')));
   }
   if (admin) {
     const totpReq = h('input', { type: 'checkbox', id: 'totp-required' });

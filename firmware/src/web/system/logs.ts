@@ -46,7 +46,8 @@ async function logFiles(dataDir: string): Promise<string[]> {
       return [];
     }
   };
-  return [...(await list(logDir(dataDir), () => true)), ...(await list(dataDir, (n) => /sip-?trace/i.test(n)))];
+  // The SIP engine's message trace (sip-trace.txt and its rotated copy), not the switch file beside it.
+  return [...(await list(logDir(dataDir), () => true)), ...(await list(dataDir, (n) => /^sip-trace\.txt(\.\d+)?$/.test(n)))];
 }
 
 /**
