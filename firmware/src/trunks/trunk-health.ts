@@ -158,6 +158,7 @@ export class TrunkHealth extends EventEmitter<{ change: [TrunkStateChange] }> {
     if (!e) {
       e = { state: 'up', reason: 'not checked yet', lastChange: Date.now(), failures: 0, lastDetail: '', lastRttMs: undefined, active: 0, failedOver: 0, nextPingAt: 0, pinging: false };
       this.#entries.set(t.name, e);
+      this.#judge(t, e);
     }
     return e;
   }
