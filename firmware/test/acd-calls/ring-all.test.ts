@@ -78,3 +78,28 @@ test('the caller hanging up while agents ring cancels every agent leg and frees 
   assert.equal(h.queues.acd.queue('500').entries.length, 0);
   await until('rtpengine holds no call', async () => (await h.mediaCalls()).length === 0);
 });
+
+test('an agent who rejects the call is not offered it again for the busy delay, while the other agent still rings', async (t) => {
+  const h = await startQueueHarness(t);
+  const alice = await h.phone(t, '1001', { toneHz: 440, address: '127.0.0.1', answer: 'manual' });
+  const bob = await h.phone(t, '1002', { toneHz: 880, address: '127.0.0.2', answer: 'manual' });
+  const eve = await h.phone(t, '1005', { toneHz: 660, address: '127.0.0.3' });
+  await until('agents logged in', () => h.queues.acd.agents().filter((a) => a.state === 'available').length === 2);
+  eve.command('dial', '500');
+  await alice.waitEvent('CALL_INCOMING');
+  await bob.waitEvent('CALL_INCOMING');
+  const since = alice.events.length;
+  alice.command('hangup');
+  await alice.waitEvent('CALL_CLOSED', 10_000, since);
+  const failed = await until('offer failure logged', () => listQueueEvents(h.db, { types: ['offer-failed', 'ring-no-answer'] })[0]);
+  assert.equal(failed.agent, '1001');
+  assert.equal(failed.data['reason'], 'busy', 'baresip declines with 486 Busy Here');
+  await sleep(2000);
+  assert.deepEqual(h.queues.acd.queue('500').entries[0]?.ringing, ['1002'], 'only Bob rings during the busy delay');
+  assert.equal(alice.events.slice(since).filter((e) => e.type === 'CALL_INCOMING').length, 0);
+  bob.command('accept');
+  await bob.waitEvent('CALL_ESTABLISHED');
+  eve.command('hangup');
+  await bob.waitEvent('CALL_CLOSED');
+  await until('rtpengine holds no call', async () => (await h.mediaCalls()).length === 0);
+});
