@@ -89,7 +89,7 @@ function parseContact(uri: string): ContactSpec {
     const [k, v] = param.split('=');
     if (k?.toLowerCase() !== 'transport') continue;
     const list = (v ?? '').toLowerCase().split(',').filter(Boolean);
-    for (const t of list) if (t !== 'udp' && t !== 'tcp' && t !== 'tls') throw new Error(`--contact: transport "${t}" is not supported (udp, tcp, tls)`);
+    for (const t of list) if (!['udp', 'tcp', 'tls', 'ws', 'wss'].includes(t)) throw new Error(`--contact: transport "${t}" is not supported (udp, tcp, tls, ws, wss)`);
     protos = list as Proto[];
   }
   return { host: host === 'localhost' ? '127.0.0.1' : host, port, protos };
@@ -194,8 +194,8 @@ export function parseSipEngineArgs(argv: string[]): SipEngineOptions {
   if (o.contacts.length === 0) o.contacts = [{ host: '127.0.0.1', port: 5060, protos: ['udp', 'tcp'] }];
   if (external) for (const c of o.contacts) c.external = external;
   if (o.traceSwitchFile && !o.traceFile) throw new Error('--sip-trace-switch needs --sip-trace FILE');
-  if (o.contacts.some((c) => c.protos.includes('tls')) && (!o.tlsKeyFile || !o.tlsCertFile)) {
-    throw new Error('--contact with transport=tls needs --tls-key-file and --tls-cert-file');
+  if (o.contacts.some((c) => c.protos.includes('tls') || c.protos.includes('wss')) && (!o.tlsKeyFile || !o.tlsCertFile)) {
+    throw new Error('--contact with transport=tls or wss needs --tls-key-file and --tls-cert-file');
   }
   return o;
 }

@@ -9,7 +9,7 @@ import type { InDialogRequests } from './dialog/in-dialog-requests.ts';
 import type { SessionTimers } from './dialog/session-timer.ts';
 import type { Proxy } from './proxy.ts';
 import type { Dest } from './transaction/types.ts';
-import type { Source } from './transport/types.ts';
+import { isMessageProto, type Source } from './transport/types.ts';
 import { endsSubscription } from './uac-responses.ts';
 import { stampVia } from './via-stamp.ts';
 import type { WireConn } from './wire/connection.ts';
@@ -50,7 +50,7 @@ export class NetworkInbound {
     const { counters } = this.ctx;
     let msg: SipMessage;
     try {
-      msg = parseMessage(data.toString('utf8'), { bodyMode: src.proto === 'udp' ? 'datagram' : 'exact' });
+      msg = parseMessage(data.toString('utf8'), { bodyMode: isMessageProto(src.proto) ? 'datagram' : 'exact' });
     } catch (err) {
       counters.parseErrors++;
       if (err instanceof SipParseError) this.answerMalformed(err, src);

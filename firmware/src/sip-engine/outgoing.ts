@@ -17,8 +17,8 @@ export async function resolveDest(uri: string, hosts: HostMap): Promise<Dest | u
   const u = parseUri(bare.includes(':') ? bare : `sip:${bare}`);
   if (!u || (u.scheme !== 'sip' && u.scheme !== 'sips')) return undefined;
   const t = (u.params.get('transport') ?? '').toLowerCase();
-  const proto: Proto = t === 'tls' || u.scheme === 'sips' ? 'tls' : t === 'tcp' ? 'tcp' : 'udp';
-  const port = u.port || (proto === 'tls' ? 5061 : 5060);
+  const proto: Proto = t === 'ws' || t === 'wss' ? t : t === 'tls' || u.scheme === 'sips' ? 'tls' : t === 'tcp' ? 'tcp' : 'udp';
+  const port = u.port || (proto === 'tls' ? 5061 : proto === 'ws' ? 80 : proto === 'wss' ? 443 : 5060);
   let address = hosts[u.host.toLowerCase()] ?? u.host;
   if (!net.isIP(address)) {
     try {

@@ -3,6 +3,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { StreamFramer } from './stream-framer.ts';
 import type { ListenPoint, Proto, Source } from './types.ts';
+import { WsListener } from './websocket.ts';
 
 export interface TransportOptions {
   listen: ListenPoint[];
@@ -13,13 +14,14 @@ export interface TransportOptions {
   onMessage: (data: Buffer, src: Source) => void;
   onStreamError: (reason: string, src: Source) => void;
   onError: (err: Error) => void;
-  /** Key and certificate (PEM) for TLS listen points. */
+  /** Key and certificate (PEM) for TLS and WSS listen points. */
   tls?: { key: Buffer; cert: Buffer };
 }
 
 interface Bound extends ListenPoint {
   udp?: dgram.Socket;
   tcp?: net.Server;
+  ws?: WsListener;
 }
 
 /** Streams are pooled per transport and remote address, so TCP and TLS to one peer never mix. */
@@ -54,6 +56,17 @@ export class Transports {
         });
         b.port = sock.address().port;
         b.udp = sock;
+      } else if (lp.proto === 'ws' || lp.proto === 'wss') {
+        if (lp.proto === 'wss' && !this.opts.tls) throw new Error('a WSS contact needs a key and certificate');
+        const ws = new WsListener({
+          lp: b,
+          ...(this.opts.tls ? { tls: this.opts.tls } : {}),
+          maxConnsPerAddress: this.opts.maxConnsPerAddress,
+          onMessage: this.opts.onMessage,
+          onError: this.opts.onError,
+        });
+        b.port = await ws.listen();
+        b.ws = ws;
       } else {
         if (lp.proto === 'tls' && !this.opts.tls) throw new Error('a TLS contact needs a key and certificate');
         const srv = lp.proto === 'tls' ? tls.createServer({ ...this.opts.tls! }, (s) => this.adopt(s, b)) : net.createServer((s) => this.adopt(s, b));
@@ -124,6 +137,7 @@ export class Transports {
       b.udp.send(data, port, address);
       return true;
     }
+    if (proto === 'ws' || proto === 'wss') return this.bound.some((b) => b.proto === proto && b.ws?.send(address, port, data, conn));
     let sock = conn && !conn.destroyed ? conn : this.conns.get(poolKey(proto, address, port));
     if (!sock || sock.destroyed) {
       const b = this.pick(proto, address);
@@ -142,6 +156,7 @@ export class Transports {
     for (const b of this.bound) {
       if (b.udp) await new Promise<void>((r) => b.udp!.close(() => r()));
       if (b.tcp) await new Promise<void>((r) => b.tcp!.close(() => r()));
+      if (b.ws) await b.ws.close();
     }
   }
 }

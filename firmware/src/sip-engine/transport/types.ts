@@ -1,6 +1,9 @@
 import type { Socket } from 'node:net';
 
-export type Proto = 'udp' | 'tcp' | 'tls';
+export type Proto = 'udp' | 'tcp' | 'tls' | 'ws' | 'wss';
+
+/** Transports that carry one SIP message per network message (no Content-Length framing). */
+export const isMessageProto = (p: Proto): boolean => p === 'udp' || p === 'ws' || p === 'wss';
 
 /** Where a message came from, and which of our sockets got it. */
 export interface Source {
