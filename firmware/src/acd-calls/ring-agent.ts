@@ -28,8 +28,10 @@ export async function ringAgent(ctx: AdapterContext, cmd: Offer): Promise<void> 
   }
   const bindings = ctx.deps.registrar.lookup(cmd.agentId);
   if (bindings.length === 0) {
-    ctx.log.info({ agent: cmd.agentId }, 'agent has no registered phone');
-    failed('error');
+    // Agents take calls while registered (agent-presence.ts); one whose phone went without an un-REGISTER is
+    // logged out, which withdraws the offer, rather than being offered the call again and again.
+    ctx.log.warn({ agent: cmd.agentId }, 'agent has no registered phone: logging it out');
+    ctx.submit({ type: 'agent-logout', agentId: cmd.agentId });
     return;
   }
   const queueName = ctx.site().queues.get(cmd.queue)?.name ?? cmd.queue;

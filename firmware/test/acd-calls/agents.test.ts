@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { until } from '../calls/harness.ts';
+import { listQueueEvents } from '../../src/config/repositories/queue-events.ts';
 import { applySiteFile } from '../../src/config/site-apply.ts';
 import { queueSite, startQueueHarness } from './harness.ts';
 
@@ -97,5 +98,22 @@ test('a queue added to the configuration while running takes calls within a seco
   assert.equal(h.queues.acd.queue('505').entries[0]?.ringing[0], '1003');
   eve.command('hangup');
   await chloe.waitEvent('CALL_CLOSED');
+  await until('rtpengine holds no call', async () => (await h.mediaCalls()).length === 0);
+});
+
+test('an agent logged in without a registered phone is logged out when offered a call; the caller keeps waiting', async (t) => {
+  const h = await startQueueHarness(t);
+  const eve = await h.phone(t, '1005', { toneHz: 660, address: '127.0.0.3' });
+  eve.command('dial', '503');
+  await eve.waitEvent('CALL_ESTABLISHED');
+  await until('caller waiting', () => h.queues.acd.queue('503').entries.length === 1);
+  h.queues.submit({ type: 'agent-login', agentId: '1003' });
+  await until('agent logged out again', () => h.queues.acd.agent('1003').state === 'logged-out');
+  assert.deepEqual(
+    listQueueEvents(h.db, { types: ['agent-login', 'offer', 'agent-logout'] }).map((e) => e.type),
+    ['agent-login', 'offer', 'agent-logout'],
+  );
+  assert.equal(h.queues.acd.queue('503').entries[0]?.phase, 'waiting');
+  eve.command('hangup');
   await until('rtpengine holds no call', async () => (await h.mediaCalls()).length === 0);
 });
