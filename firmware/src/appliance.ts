@@ -22,6 +22,7 @@ import { selfCommand, tcpReachable } from './supervisor/probes.ts';
 import { SupervisedProcess } from './supervisor/supervised-process.ts';
 import { startQueueFeed } from './snmp/queue-figures.ts';
 import { startConsole } from './web/start.ts';
+import { ensureCertificate, tlsPaths } from './web/system/tls.ts';
 import { feedTrunks } from './web/trunk-feed.ts';
 import { acdBridge } from './web/acd-bridge.ts';
 import type { InMemoryLiveState } from './web/live-state.ts';
@@ -202,6 +203,13 @@ async function startSipEngine(env: Env, log: Logger, health: ComponentHealth, st
     const host = env.CALLBOX_BIND.includes(':') ? `[${env.CALLBOX_BIND}]` : env.CALLBOX_BIND;
     const args = [...pre, 'sip-engine', '--address', '127.0.0.1', '--port', String(env.CALLBOX_DRACHTIO_PORT), '--contact', `sip:${host}:${env.CALLBOX_SIP_PORT};transport=udp,tcp`];
     args.push('--sip-trace', path.join(env.dataDir, 'sip-trace.txt'), '--sip-trace-switch', traceSwitch);
+    // SIP over TLS on the next port (5061 beside 5060) with the box's certificate, the console's: generated on
+    // first boot when there is none, replaced by the owner from the system page (the engine reads it when it starts).
+    if (env.CALLBOX_SIP_PORT < 65535) {
+      await ensureCertificate(env.dataDir, [env.CALLBOX_BIND]);
+      const pair = tlsPaths(env.dataDir);
+      args.push('--contact', `sip:${host}:${env.CALLBOX_SIP_PORT + 1};transport=tls`, '--tls-key-file', pair.key, '--tls-cert-file', pair.cert);
+    }
     // The secret goes by environment, not argv, so `ps` does not show it.
     const proc = new SupervisedProcess({ name: 'sip-engine', cmd, args, env: { ...process.env, CALLBOX_DRACHTIO_SECRET: secret }, log, ready: probe });
     await proc.start();
