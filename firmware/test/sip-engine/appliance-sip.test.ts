@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import tls from 'node:tls';
+import Database from 'better-sqlite3';
+import { setWebSettings } from '../../src/config/repositories/web-settings.ts';
+import { freePort } from '../helpers/ports.ts';
+import { spawnProcess } from '../helpers/process.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+const cli = path.resolve(import.meta.dirname, '../../src/cli.ts');
+
+/** Waits for `cond`, polling; bounded. */
+async function until(what: string, cond: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** One OPTIONS over TLS; resolves with the response text and the certificate the box presented. */
+async function tlsOptions(port: number, callId: string): Promise<{ response: string; fingerprint: string }> {
+  const sock = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false });
+  try {
+    await new Promise((r, j) => sock.once('secureConnect', r).once('error', j));
+    const { localPort } = sock;
+    const got = new Promise<string>((r) => {
+      let buf = '';
+      sock.on('data', (d: Buffer) => {
+        buf += d.toString();
+        if (/^SIP\/2\.0 [2-6]\d\d [^]*\r\n\r\n/.test(buf)) r(buf);
+      });
+    });
+    sock.write(
+      [`OPTIONS sip:127.0.0.1:${port};transport=tls SIP/2.0`, `Via: SIP/2.0/TLS 127.0.0.1:${localPort};branch=z9hG4bK${callId}`, 'From: <sip:probe@127.0.0.1>;tag=p1', 'To: <sip:127.0.0.1>', `Call-ID: ${callId}`, 'CSeq: 1 OPTIONS', 'Max-Forwards: 70', 'Content-Length: 0', '', ''].join('\r\n'),
+    );
+    return { response: await got, fingerprint: sock.getPeerX509Certificate()!.fingerprint256 };
+  } finally {
+    sock.destroy();
+  }
+}
+
+test('callbox run: SIP over TLS with a certificate made on first boot, and the console setting switches the SIP trace', async (t) => {
+  const dataDir = tempDir(t);
+  const ng = await freePort();
+  const base = 33000 + (ng % 100) * 20;
+  let sipPort = await freePort();
+  while (sipPort === 65535) sipPort = await freePort();
+  const env = {
+    ...process.env,
+    CALLBOX_DATA_DIR: dataDir,
+    CALLBOX_HTTP_PORT: String(await freePort()),
+    CALLBOX_SIP_PORT: String(sipPort),
+    CALLBOX_DRACHTIO_PORT: String(await freePort()),
+    CALLBOX_SNMP_PORT: String(await freePort()),
+    CALLBOX_RTPENGINE_NG: `127.0.0.1:${ng}`,
+    CALLBOX_RTP_PORTS: `${base}-${base + 19}`,
+    CALLBOX_LOG_FORMAT: 'json',
+  };
+  const box = spawnProcess(t, process.execPath, [cli, 'run'], { env });
+  await box.waitFor(/Callbox is up/, 60_000);
+
+  const certFile = path.join(dataDir, 'tls', 'cert.pem');
+  assert.ok(existsSync(certFile) && existsSync(path.join(dataDir, 'tls', 'key.pem')), 'a certificate and key were made on first boot');
+  const first = await tlsOptions(sipPort + 1, `tls-${process.pid}-1`);
+  assert.match(first.response, /^SIP\/2\.0 \d{3} /);
+  assert.equal(first.fingerprint, new X509Certificate(readFileSync(certFile)).fingerprint256, 'the box presents its own certificate');
+
+  const traceFile = path.join(dataDir, 'sip-trace.txt');
+  const switchFile = path.join(dataDir, 'sip-trace.on');
+  assert.equal(existsSync(switchFile), false, 'the trace is off by default');
+  const db = new Database(path.join(dataDir, 'callbox.db'));
+  t.after(() => db.close());
+  setWebSettings(db, { sipTrace: true });
+  await until('the trace switch file', () => existsSync(switchFile));
+  let n = 0;
+  await until('a traced OPTIONS', async () => {
+    const id = `traced-${process.pid}-${++n}`;
+    await tlsOptions(sipPort + 1, id);
+    return existsSync(traceFile) && readFileSync(traceFile, 'utf8').includes(`Call-ID: ${id}`);
+  });
+  assert.match(readFileSync(traceFile, 'utf8'), /=== \S+ recv from tls 127\.0\.0\.1:\d+ \(\d+ bytes\)\nOPTIONS /);
+  setWebSettings(db, { sipTrace: false });
+  await until('the trace switch file to go', () => !existsSync(switchFile));
+
+  assert.equal(await box.stop(15_000), 0, box.output().slice(-2000));
+});
