@@ -6,6 +6,8 @@ import { dropLeg, type AgentLeg } from './queued-caller.ts';
 
 type Offer = Extract<AcdCommand, { type: 'offer' }>;
 
+const ERROR_REPORT_MIN_MS = 1000;
+
 /** A SIP answer as the distributor's reason: busy and rejected delay the agent, no-answer counts towards auto-pause. */
 export function offerFailure(status: number): OfferFailure {
   if (status === 486 || status === 600) return 'busy';
@@ -44,6 +46,7 @@ export async function ringAgent(ctx: AdapterContext, cmd: Offer): Promise<void> 
     cdr: { direction: caller.party.trunk ? 'inbound' : 'internal', callee: cmd.agentId, extension: cmd.agentId },
   }));
   const leg: AgentLeg = { abort: new AbortController() };
+  const started = Date.now();
   caller.offers.set(cmd.agentId, leg);
   let rang = false;
   const result = await dialLegs(
@@ -72,8 +75,12 @@ export async function ringAgent(ctx: AdapterContext, cmd: Offer): Promise<void> 
     return;
   }
   if (!result.ok) {
+    const reason = offerFailure(result.status);
+    // The distributor re-offers at once after an error: a phone that fails instantly must not make a tight loop.
+    const early = ERROR_REPORT_MIN_MS - (Date.now() - started);
+    if (reason === 'error' && early > 0) await new Promise((r) => setTimeout(r, early));
     caller.offers.delete(cmd.agentId);
-    failed(offerFailure(result.status));
+    if (!leg.abort.signal.aborted) failed(reason);
     return;
   }
   leg.dialog = result.dialog;
