@@ -18,6 +18,7 @@ import { logDir, logToFile, type Logger } from './log.ts';
 import { NgClient } from './media/ng-client.ts';
 import { rtpengineCommand } from './media/rtpengine-process.ts';
 import { ComponentHealth } from './supervisor/component-health.ts';
+import { sipEngineEnv } from './sip-engine/node-options.ts';
 import { selfCommand, tcpReachable } from './supervisor/probes.ts';
 import { SupervisedProcess } from './supervisor/supervised-process.ts';
 import { startQueueFeed } from './snmp/queue-figures.ts';
@@ -211,7 +212,7 @@ async function startSipEngine(env: Env, log: Logger, health: ComponentHealth, st
       args.push('--contact', `sip:${host}:${env.CALLBOX_SIP_PORT + 1};transport=tls`, '--tls-key-file', pair.key, '--tls-cert-file', pair.cert);
     }
     // The secret goes by environment, not argv, so `ps` does not show it.
-    const proc = new SupervisedProcess({ name: 'sip-engine', cmd, args, env: { ...process.env, CALLBOX_DRACHTIO_SECRET: secret }, log, ready: probe });
+    const proc = new SupervisedProcess({ name: 'sip-engine', cmd, args, env: sipEngineEnv({ ...process.env, CALLBOX_DRACHTIO_SECRET: secret }), log, ready: probe });
     await proc.start();
     stops.push(() => proc.stop());
   } else if (!(await probe())) {
