@@ -93,7 +93,14 @@ export function build(schema: JsonSchema, value: unknown, path: string, key: str
         return { cb, el: h('label', { class: 'check' }, cb, ` ${String(opt)}`) };
       });
       const fs = h('fieldset', { class: 'checks', 'data-field': path }, h('legend', {}, title), boxes.map((b) => b.el), hint ? h('small', { class: 'hint' }, hint) : null, h('div', { class: 'field-error', 'aria-live': 'polite' }));
-      return { el: fs, read: () => boxes.filter((b) => b.cb.checked).map((b) => b.cb.value) };
+      return {
+        el: fs,
+        read: () => {
+          const picked = boxes.filter((b) => b.cb.checked).map((b) => b.cb.value);
+          // None ticked on an optional list without a default means "the box's default", not "none".
+          return picked.length === 0 && !required && schema.default === undefined ? undefined : picked;
+        },
+      };
     }
     const stringish = items.type === 'string' || (items.anyOf ?? []).some((a) => a.type === 'string');
     const simple = ((v ?? []) as unknown[]).every((x) => typeof x === 'string' || typeof x === 'number');
