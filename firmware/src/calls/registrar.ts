@@ -3,6 +3,7 @@ import type { Database } from 'better-sqlite3';
 import { getExtension } from '../config/repositories/extensions.ts';
 import { deleteBinding, deleteBindings, listBindings, takeExpiredBindings, upsertBinding, type Binding } from '../config/repositories/registrations.ts';
 import type { Logger } from '../log.ts';
+import { DEFAULT_DIGEST_ALGORITHMS, digestAlgorithmsFor } from './digest/algorithms.ts';
 import { digestChallenges, verifyDigest, type DigestAlgorithm } from './digest/verify.ts';
 import type { NonceIssuer } from './digest/nonce.ts';
 import { parseRegisterContacts, type RegisterContact } from './register-contacts.ts';
@@ -44,7 +45,7 @@ export class Registrar extends EventEmitter<Events> {
 
   constructor(opts: RegistrarOptions) {
     super();
-    this.#o = { minExpiresS: 60, maxExpiresS: 3600, defaultExpiresS: 3600, digestAlgorithms: ['SHA-256', 'MD5'], now: Date.now, ...opts };
+    this.#o = { minExpiresS: 60, maxExpiresS: 3600, defaultExpiresS: 3600, digestAlgorithms: DEFAULT_DIGEST_ALGORITHMS, now: Date.now, ...opts };
   }
 
   /** Starts forgetting bindings as they expire (checked every intervalMs). */
@@ -93,11 +94,13 @@ export class Registrar extends EventEmitter<Events> {
       realm: this.#o.realm,
       nonces: this.#o.nonces,
       lookupPassword: (u) => getExtension(this.#o.db, u)?.password,
+      algorithmsFor: (u) => digestAlgorithmsFor(this.#o.db, u, this.#o.digestAlgorithms),
     });
     if (!auth.ok) {
       // No credentials yet or a stale nonce is the normal first round, not a failure.
       if (auth.reason === 'no credentials' || auth.stale) {
-        res.send(401, { headers: { 'WWW-Authenticate': digestChallenges(this.#o.realm, this.#o.nonces, auth.stale === true, this.#o.digestAlgorithms) } });
+        const algorithms = digestAlgorithmsFor(this.#o.db, toUser, this.#o.digestAlgorithms);
+        res.send(401, { headers: { 'WWW-Authenticate': digestChallenges(this.#o.realm, this.#o.nonces, auth.stale === true, algorithms) } });
         return;
       }
       this.#authFailed(res, source, auth.username, auth.reason);

@@ -18,6 +18,7 @@ import { listTrunks } from '../config/repositories/trunks.ts';
 import { BruteForceDetector, type BruteForceOptions } from './brute-force.ts';
 import type { CallDeps, QueueService } from './call-deps.ts';
 import { CdrLog } from './cdr-log.ts';
+import { DEFAULT_DIGEST_ALGORITHMS } from './digest/algorithms.ts';
 import { NonceIssuer } from './digest/nonce.ts';
 import type { DigestAlgorithm } from './digest/verify.ts';
 import { inviteHandler } from './invite-handler.ts';
@@ -37,10 +38,7 @@ export interface CallServicesOptions {
   engine: { host: string; port: number; secret: string };
   /** Digest realm phones see. */
   realm?: string;
-  /**
-   * Digest algorithms offered in 401/407, most preferred first (default SHA-256, MD5). Some UAs take only the
-   * first challenge they see (SIPp 3.6 computes only MD5).
-   */
+  /** Digest algorithms offered in 401/407 to extensions without their own list (default MD5, see digest/algorithms.ts). */
   digestAlgorithms?: readonly DigestAlgorithm[];
   mohFile: string;
   /** The built prompt library (default: the firmware's) and where uploaded prompts are (default: beside the store). */
@@ -90,7 +88,7 @@ export async function startCallServices(o: CallServicesOptions): Promise<CallSer
   if (closedAtStart > 0) log.warn({ legs: closedAtStart }, 'closed CDRs left open by the previous run');
   const nonces = new NonceIssuer();
   const realm = o.realm ?? 'callbox';
-  const digestAlgorithms = o.digestAlgorithms ?? (['SHA-256', 'MD5'] as const);
+  const digestAlgorithms = o.digestAlgorithms ?? DEFAULT_DIGEST_ALGORITHMS;
   const registrar = new Registrar({ db: o.db, realm, nonces, log, digestAlgorithms, ...o.registrar });
   registrar.startExpiry(o.registrar?.expiryCheckMs);
   const unfeed = o.liveState ? feedRegistrations(registrar, o.liveState, listAllBindings(o.db, Date.now())) : () => undefined;

@@ -108,6 +108,7 @@ export const agentSchema = z.strictObject({
 });
 
 const codecSchema = z.enum(['PCMA', 'PCMU', 'G722', 'opus', 'G729']);
+export const DIGEST_ALGORITHMS = ['SHA-256', 'MD5'] as const;
 
 export const extensionSchema = z.strictObject({
   number: numberSchema.describe('digits, unique across extensions and queues; the SIP user name'),
@@ -126,6 +127,11 @@ export const extensionSchema = z.strictObject({
   pickup_group: nameSchema.optional(),
   codecs: z.array(codecSchema).min(1).default(['PCMA', 'PCMU', 'G722']),
   max_contacts: z.number().int().min(1).max(10).default(3).describe('phones that may register to this extension at once'),
+  digest_algorithms: z
+    .array(z.enum(DIGEST_ALGORITHMS))
+    .min(1)
+    .optional()
+    .describe('digest algorithms offered to this extension, most preferred first (RFC 8760); when omitted, the box default (MD5). Offer SHA-256 only to phones that support it: some SIP stacks refuse a challenge whose algorithm they do not know'),
   agent: agentSchema.optional().describe('present = this extension can take queue calls'),
 });
 

@@ -4,18 +4,37 @@ import { test } from 'node:test';
 import type { AuthFailure } from '../../src/calls/registrar.ts';
 import type { Binding } from '../../src/config/repositories/registrations.ts';
 import { Phone, phoneRtpBase } from './baresip.ts';
-import { PASSWORDS, startCallHarness, until } from './harness.ts';
+import { PASSWORDS, startCallHarness, testSite, until } from './harness.ts';
 import { RawSip, Registration } from './sip-client.ts';
 
-test('REGISTER: 401 offers SHA-256 and MD5; both register; several contacts; un-REGISTER one and then all', async (t) => {
-  const h = await startCallHarness(t);
+const DIGEST_EXTENSIONS = `
+  - { number: "1005", name: Eva Schulz, password: "pw-1005-secret", digest_algorithms: [SHA-256, MD5] }
+  - { number: "1006", name: Femi Adeyemi, password: "pw-1006-secret", digest_algorithms: [SHA-256] }
+`;
+PASSWORDS['1005'] = 'pw-1005-secret';
+PASSWORDS['1006'] = 'pw-1006-secret';
+
+test('REGISTER: each extension is offered its own digest algorithms (MD5 by default), one challenge per header; an answer with an algorithm not offered is refused', async (t) => {
+  const h = await startCallHarness(t, { site: (p) => testSite(p, { extensions: DIGEST_EXTENSIONS }) });
+  const c = await RawSip.open(t);
+  const offered = async (user: string) => (await new Registration(c, h.sipPort, user).send({ contact: `<sip:${user}@127.0.0.1:${c.port}>` })).all('www-authenticate');
+  const byDefault = await offered('1001');
+  assert.equal(byDefault.length, 1);
+  assert.match(byDefault[0] as string, /algorithm=MD5/);
+  const both = await offered('1005');
+  assert.deepEqual(both.map((v) => /algorithm=([\w-]+)/.exec(v)?.[1]), ['SHA-256', 'MD5']);
+  // An unknown user is challenged like a default extension, so the 401 tells nobody which extensions exist.
+  assert.deepEqual((await offered('1999')).map((v) => /algorithm=([\w-]+)/.exec(v)?.[1]), ['MD5']);
+  const downgrade = await new Registration(c, h.sipPort, '1006').send({ contact: `<sip:1006@127.0.0.1:${c.port}>`, password: PASSWORDS['1006'] as string, answerWith: 'MD5' });
+  assert.equal(downgrade.status, 403, 'an MD5 answer for a SHA-256-only extension is a downgrade');
+  const sha = await new Registration(c, h.sipPort, '1006').send({ contact: `<sip:1006@127.0.0.1:${c.port}>`, password: PASSWORDS['1006'] as string, algorithm: 'SHA-256' });
+  assert.equal(sha.status, 200);
+});
+
+test('REGISTER: with both algorithms as the box default, SHA-256 and MD5 both register; several contacts; un-REGISTER one and then all', async (t) => {
+  const h = await startCallHarness(t, { digestAlgorithms: ['SHA-256', 'MD5'] });
   const c = await RawSip.open(t);
   const reg = new Registration(c, h.sipPort, '1001');
-  const challenge = await reg.send({ contact: `<sip:1001@127.0.0.1:${c.port}>` });
-  assert.equal(challenge.status, 401);
-  const offered = challenge.all('www-authenticate').join(',');
-  assert.match(offered, /algorithm=SHA-256/);
-  assert.match(offered, /algorithm=MD5/);
 
   const events: string[] = [];
   h.services.registrar.on('register', (b: Binding) => events.push(`register ${b.contact}`));

@@ -104,16 +104,19 @@ export class Registration {
     this.user = user;
   }
 
-  async send(o: { contact?: string; expires?: number; password?: string; algorithm?: 'MD5' | 'SHA-256'; extra?: string[] }): Promise<SipMsg> {
+  /**
+   * `algorithm` picks the challenge to answer (default: the first offered, as RFC 8760 asks); `answerWith` signs
+   * the answer with another algorithm than the challenge named (a downgrade attempt).
+   */
+  async send(o: { contact?: string; expires?: number; password?: string; algorithm?: 'MD5' | 'SHA-256'; answerWith?: 'MD5' | 'SHA-256'; extra?: string[] }): Promise<SipMsg> {
     const first = await this.#once(o, undefined);
     if (first.status !== 401 || o.password === undefined) return first;
-    const alg = o.algorithm ?? 'SHA-256';
     const challenge = first
       .all('www-authenticate')
-      .flatMap((v) => v.split(/,\s*(?=Digest )/))
       .map((v) => parseDigestParams(v) ?? {})
-      .find((p) => (p['algorithm'] ?? 'MD5').toUpperCase() === alg);
-    if (!challenge) throw new Error(`no ${alg} challenge in ${first.raw}`);
+      .find((p) => o.algorithm === undefined || (p['algorithm'] ?? 'MD5').toUpperCase() === o.algorithm);
+    if (!challenge) throw new Error(`no ${o.algorithm ?? ''} challenge in ${first.raw}`);
+    const alg = o.answerWith ?? ((challenge['algorithm'] ?? 'MD5').toUpperCase() as 'MD5' | 'SHA-256');
     const uri = `sip:127.0.0.1:${this.#target}`;
     const cnonce = randomBytes(4).toString('hex');
     const response = digestResponse({ algorithm: alg, username: this.user, realm: challenge['realm'] ?? '', password: o.password, method: 'REGISTER', uri, nonce: challenge['nonce'] ?? '', nc: '00000001', cnonce, qop: 'auth' });

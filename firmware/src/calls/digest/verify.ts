@@ -1,8 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { parseDigestParams } from './params.ts';
 import type { NonceIssuer } from './nonce.ts';
+import type { DIGEST_ALGORITHMS } from '../../config/site-schema.ts';
 
-export type DigestAlgorithm = 'MD5' | 'SHA-256';
+export type DigestAlgorithm = (typeof DIGEST_ALGORITHMS)[number];
 const hashName: Record<string, string> = { md5: 'md5', 'md5-sess': 'md5', 'sha-256': 'sha256', 'sha-256-sess': 'sha256' };
 
 export type DigestResult =
@@ -32,7 +33,7 @@ export function digestResponse(p: {
   return p.qop ? h(alg, `${ha1}:${p.nonce}:${p.nc}:${p.cnonce}:${p.qop}:${ha2}`) : h(alg, `${ha1}:${p.nonce}:${ha2}`);
 }
 
-/** The challenges a 401/407 carries: SHA-256 first, MD5 for the many phones that only know it (RFC 8760 2.4). */
+/** The challenges a 401/407 carries, one header each, most preferred first (RFC 8760 2.4). */
 export function digestChallenges(realm: string, nonces: NonceIssuer, stale = false, algorithms: readonly DigestAlgorithm[] = ['SHA-256', 'MD5']): string[] {
   return algorithms.map(
     (algorithm) => `Digest realm="${realm}", nonce="${nonces.issue()}", algorithm=${algorithm}, qop="auth"${stale ? ', stale=true' : ''}`,
@@ -49,6 +50,8 @@ export function verifyDigest(opts: {
   realm: string;
   nonces: NonceIssuer;
   lookupPassword: (username: string) => string | undefined;
+  /** The algorithms this user was offered: an answer with another one is a downgrade and refused. */
+  algorithmsFor?: (username: string) => readonly DigestAlgorithm[];
 }): DigestResult {
   if (!opts.header) return { ok: false, reason: 'no credentials' };
   const p = parseDigestParams(opts.header);
@@ -58,6 +61,8 @@ export function verifyDigest(opts: {
   if (realm !== opts.realm) return { ok: false, reason: `wrong realm ${realm}`, username };
   const algorithm = p['algorithm'] ?? 'MD5';
   if (!hashName[algorithm.toLowerCase()]) return { ok: false, reason: `unsupported algorithm ${algorithm}`, username };
+  const base = algorithm.toUpperCase().replace(/-SESS$/, '');
+  if (opts.algorithmsFor && !opts.algorithmsFor(username).includes(base as DigestAlgorithm)) return { ok: false, reason: `algorithm ${algorithm} not offered to ${username}`, username };
   const qop = p['qop'];
   if (qop !== undefined && qop !== 'auth') return { ok: false, reason: `unsupported qop ${qop}`, username };
   if (qop && (!p['nc'] || !p['cnonce'] || !/^[0-9a-fA-F]{8}$/.test(p['nc']))) return { ok: false, reason: 'qop=auth needs nc and cnonce', username };

@@ -1,4 +1,5 @@
 import { getExtension } from '../../config/repositories/extensions.ts';
+import { digestAlgorithmsFor } from '../digest/algorithms.ts';
 import { digestChallenges, verifyDigest } from '../digest/verify.ts';
 import type { Trunk } from '../../config/site-schema.ts';
 import type { InviteContext, InviteStep } from '../invite-context.ts';
@@ -28,10 +29,12 @@ export const identifyCaller: InviteStep = (ctx) => {
     realm: deps.realm,
     nonces: deps.nonces,
     lookupPassword: (u) => getExtension(deps.db, u)?.password,
+    algorithmsFor: (u) => digestAlgorithmsFor(deps.db, u, deps.digestAlgorithms),
   });
   if (!auth.ok) {
     if (auth.reason === 'no credentials' || auth.stale) {
-      res.send(407, { headers: { 'Proxy-Authenticate': digestChallenges(deps.realm, deps.nonces, auth.stale === true, deps.digestAlgorithms) } });
+      const algorithms = digestAlgorithmsFor(deps.db, uriUser(req.get('From')), deps.digestAlgorithms);
+      res.send(407, { headers: { 'Proxy-Authenticate': digestChallenges(deps.realm, deps.nonces, auth.stale === true, algorithms) } });
     } else {
       deps.registrar.countAuthFailure(`${req.protocol}/${address}:${port}`, auth.username, auth.reason);
       res.send(403);
