@@ -23,6 +23,8 @@ export interface SipEngineOptions {
   maxConnsPerAddress: number;
   /** Names resolved without DNS (`--host name=127.0.0.2`), for tests and closed networks. */
   hosts: Record<string, string>;
+  /** DNS servers for RFC 3263 lookups (`--dns-server IP[:PORT]`); none means the system's. */
+  dnsServers: string[];
   appAnswerTimeoutMs: number;
   /** RFC 4028 Min-SE in seconds: shorter Session-Expires get 422 (`--min-se`, default 90). */
   minSe: number;
@@ -45,6 +47,7 @@ const DEFAULTS: SipEngineOptions = {
   tcpIdleMs: 300_000,
   maxConnsPerAddress: 200,
   hosts: {},
+  dnsServers: [],
   appAnswerTimeoutMs: 64_000,
   minSe: 90,
   traceMaxBytes: 10_000_000,
@@ -180,6 +183,13 @@ export function parseSipEngineArgs(argv: string[]): SipEngineOptions {
         const [name, addr] = v.split('=');
         if (!name || !addr || !net.isIP(addr)) throw new Error(`--host: "${v}" is not NAME=IP`);
         o.hosts[name.toLowerCase()] = addr;
+        break;
+      }
+      case '--dns-server': {
+        const v = value();
+        const withPort = /^\[([^\]]+)\]:\d{1,5}$/.exec(v) ?? /^([\d.]+):\d{1,5}$/.exec(v);
+        if (!net.isIP(v) && !(withPort && net.isIP(withPort[1]!))) throw new Error(`--dns-server: "${v}" is not IP, IPv4:PORT or [IPv6]:PORT`);
+        o.dnsServers.push(v);
         break;
       }
       case '-f':

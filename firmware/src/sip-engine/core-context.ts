@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { bump, newCounters, statusClass, type EngineCounters } from './counters.ts';
 import { DialogStore, type Dialog } from './dialog/dialog.ts';
-import type { HostMap } from './outgoing.ts';
+import type { DestResolver } from './dns-resolve.ts';
 import { buildResponse, newBranch, randomToken, reasonPhrase } from './parser/build.ts';
 import type { SipMessage } from './parser/message.ts';
 import type { SipTrace } from './sip-trace.ts';
@@ -14,7 +14,8 @@ import { hostPort, type ListenPoint } from './transport/types.ts';
 
 export interface CoreOptions {
   timers: SipTimers;
-  hosts: HostMap;
+  /** Next-hop lookups (fixed names, RFC 3263 DNS). */
+  resolver: DestResolver;
   /** Drop a request the app never answers after this long (drachtio: 64 s). */
   appAnswerTimeoutMs: number;
   /** RFC 4028 Min-SE in seconds (90; tests use less). */

@@ -37,7 +37,7 @@ export class SipCore {
       txl: ctx.txl,
       wheel,
       counters: ctx.counters,
-      hosts: opts.hosts,
+      resolver: opts.resolver,
       listen: transports.bound,
       send: (dest, wire) => ctx.send(dest, wire),
       respond: (txn, res) => ctx.respond(txn, res),

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { createLogger } from '../log.ts';
 import type { SipEngineOptions } from './cli-args.ts';
 import { SipCore } from './core.ts';
+import { newDestResolver } from './dns-resolve.ts';
 import { SipTrace } from './sip-trace.ts';
 import type { EngineCounters } from './counters.ts';
 import { TimerWheel } from './transaction/timer-wheel.ts';
@@ -47,7 +48,8 @@ export async function startSipEngine(opts: SipEngineOptions, log: Logger = creat
     ...(opts.tlsKeyFile && opts.tlsCertFile ? { tls: { key: readFileSync(opts.tlsKeyFile), cert: readFileSync(opts.tlsCertFile) } } : {}),
   });
   await transports.start();
-  const c = new SipCore({ timers: opts.timers, hosts: opts.hosts, appAnswerTimeoutMs: opts.appAnswerTimeoutMs, minSe: opts.minSe, ...(trace ? { trace } : {}) }, log, transports, wheel);
+  const resolver = newDestResolver(opts.hosts, transports.bound.map((b) => b.proto), opts.dnsServers);
+  const c = new SipCore({ timers: opts.timers, resolver, appAnswerTimeoutMs: opts.appAnswerTimeoutMs, minSe: opts.minSe, ...(trace ? { trace } : {}) }, log, transports, wheel);
   const hostports = (local: boolean) => transports.bound.map((b) => `${b.proto}/${hostPort(local ? b.host : (b.external ?? b.host), b.port)}`).join(',');
   sink.core = c;
   const wire = new WireServer(

@@ -1,34 +1,7 @@
-import dns from 'node:dns';
-import net from 'node:net';
 import type { SipMessage } from './parser/message.ts';
-import { formatNameAddr, parseNameAddr, parseUri, splitList } from './parser/tokens.ts';
+import { formatNameAddr, parseNameAddr, splitList } from './parser/tokens.ts';
 import type { Dest } from './transaction/types.ts';
-import { hostPort, type ListenPoint, type Proto } from './transport/types.ts';
-
-/** Host names resolved without DNS (tests map names to loopback addresses); the rest goes to the resolver. */
-export type HostMap = Record<string, string>;
-
-/**
- * Where to send a request for `uri` (RFC 3263 reduced to A/AAAA lookups: no NAPTR/SRV). The transport comes from
- * the URI's transport parameter, else UDP; sips means TLS.
- */
-export async function resolveDest(uri: string, hosts: HostMap): Promise<Dest | undefined> {
-  const bare = uri.includes('<') ? (parseNameAddr(uri)?.uri ?? uri) : uri;
-  const u = parseUri(bare.includes(':') ? bare : `sip:${bare}`);
-  if (!u || (u.scheme !== 'sip' && u.scheme !== 'sips')) return undefined;
-  const t = (u.params.get('transport') ?? '').toLowerCase();
-  const proto: Proto = t === 'ws' || t === 'wss' ? t : t === 'tls' || u.scheme === 'sips' ? 'tls' : t === 'tcp' ? 'tcp' : 'udp';
-  const port = u.port || (proto === 'tls' ? 5061 : proto === 'ws' ? 80 : proto === 'wss' ? 443 : 5060);
-  let address = hosts[u.host.toLowerCase()] ?? u.host;
-  if (!net.isIP(address)) {
-    try {
-      address = (await dns.promises.lookup(address)).address;
-    } catch {
-      return undefined;
-    }
-  }
-  return { proto, address, port };
-}
+import { hostPort, type ListenPoint } from './transport/types.ts';
 
 /** `<sip:host:port[;transport=tcp]>` for a listen point. */
 export function contactFor(lp: ListenPoint, user = ''): string {

@@ -1,6 +1,7 @@
 import type { EngineCounters } from './counters.ts';
 import { bump } from './counters.ts';
-import { contactFor, isSelf, resolveDest, type HostMap } from './outgoing.ts';
+import { resolveDest, type DestResolver } from './dns-resolve.ts';
+import { contactFor, isSelf } from './outgoing.ts';
 import { buildCancel, buildResponse, copyMessage, newBranch, withoutTopVia } from './parser/build.ts';
 import type { SipMessage } from './parser/message.ts';
 import { parseNameAddr, parseUri } from './parser/tokens.ts';
@@ -17,7 +18,7 @@ export interface ProxyHost {
   txl: TransactionLayer;
   wheel: TimerWheel;
   counters: EngineCounters;
-  hosts: HostMap;
+  resolver: DestResolver;
   listen: ListenPoint[];
   send(dest: Dest, wire: string): boolean;
   respond(txn: ServerTxn, res: SipMessage): string;
@@ -132,7 +133,7 @@ export class Proxy {
   }
 
   private async fork(job: ProxyJob, target: string): Promise<boolean> {
-    const dest = await resolveDest(target, this.h.hosts);
+    const dest = await resolveDest(target, this.h.resolver);
     const lp = dest && this.h.pick(dest);
     if (!dest || !lp || isSelf(dest, this.h.listen)) return false;
     const req = job.txn.req;
@@ -232,7 +233,7 @@ export class Proxy {
     const fwd = copyMessage(req);
     if (!this.popOwnRoute(fwd)) return false;
     const nextRoute = fwd.getAll('route')[0];
-    const dest = await resolveDest(nextRoute ? (parseNameAddr(nextRoute)?.uri ?? fwd.uri) : fwd.uri, this.h.hosts);
+    const dest = await resolveDest(nextRoute ? (parseNameAddr(nextRoute)?.uri ?? fwd.uri) : fwd.uri, this.h.resolver);
     const lp = dest && this.h.pick(dest);
     if (!dest || !lp) return false;
     fwd.set('Max-Forwards', String(Math.max(0, Number(req.get('max-forwards') ?? '70') - 1)));

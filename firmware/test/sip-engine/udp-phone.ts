@@ -12,9 +12,9 @@ export interface UdpPhone {
   all(): string[];
 }
 
-export async function udpPhone(t: Ctx, enginePort: number, address = '127.0.0.1'): Promise<UdpPhone> {
+export async function udpPhone(t: Ctx, enginePort: number, address = '127.0.0.1', port = 0): Promise<UdpPhone> {
   const sock = dgram.createSocket('udp4');
-  await new Promise<void>((r) => sock.bind(0, address, () => r()));
+  await new Promise<void>((r) => sock.bind(port, address, () => r()));
   t.after(() => void sock.close());
   const seen: string[] = [];
   const unread: string[] = [];

@@ -1,7 +1,8 @@
 import type { AppRoutes } from '../app-routes.ts';
 import { fixContentType, IN_DIALOG_OWNED, type CoreContext } from '../core-context.ts';
 import { bump } from '../counters.ts';
-import { contactFor, resolveDest } from '../outgoing.ts';
+import { resolveDest } from '../dns-resolve.ts';
+import { contactFor } from '../outgoing.ts';
 import { SipMessage } from '../parser/message.ts';
 import { parseNameAddr } from '../parser/tokens.ts';
 import type { ClientTxn } from '../transaction/client-txn.ts';
@@ -83,7 +84,7 @@ export class InDialogRequests {
     if (d.dest?.conn && !d.dest.conn.destroyed) return d.dest;
     const first = d.routeSet[0];
     const target = first ? (parseNameAddr(first)?.uri ?? d.remoteTarget) : d.remoteTarget;
-    return resolveDest(target, this.ctx.opts.hosts);
+    return resolveDest(target, this.ctx.opts.resolver);
   }
 
   private async sendInDialog(
