@@ -89,9 +89,12 @@ async function startBox(t: { after(fn: () => unknown): void }) {
   t.after(() => services.stop());
   if (queues === undefined) throw new Error('the queue app did not start');
   const q = queues;
-  const bridge = acdBridge({ acd: q.acd, live, submit: q.submit, names: q.names, members: q.members, registered: (ext) => services.registrar.lookup(ext).length > 0 });
+  // As the appliance wires it (appliance.ts): changes at once, growing waits every second.
+  const bridge = acdBridge({ acd: q.acd, live, submit: q.submit, names: q.names, members: q.members, registered: (ext) => services.registrar.lookup(ext).length > 0, today: q.today });
   live.setAgentControl(bridge.control);
   t.after(q.onChange(() => bridge.publish()));
+  const timer = setInterval(() => bridge.publish(), 1000);
+  t.after(() => clearInterval(timer));
   bridge.publish();
   return { web, sipPort, queues: q };
 }
@@ -151,4 +154,9 @@ test('real calls: the wallboard shows SIPp callers waiting live; an agent who pa
   assert.equal(code, 0, sipp.output().slice(-3000));
   await waiting.filter({ hasText: /^0$/ }).waitFor({ timeout: 15_000 });
   await tile.getByText('idle 1').waitFor({ timeout: 15_000 });
+  // Today's counts: the call Alice took was answered, the caller who gave up waiting abandoned.
+  const stat = (label: string) => tile.locator('.stat').filter({ has: wall.locator('.stat-label', { hasText: new RegExp(`^${label}$`) }) }).locator('.stat-value');
+  await stat('Answered').filter({ hasText: /^1$/ }).waitFor();
+  await stat('Abandoned').filter({ hasText: /^1$/ }).waitFor();
+  await shot(wall, '20b-wallboard-after');
 });
