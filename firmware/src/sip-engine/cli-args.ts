@@ -23,6 +23,8 @@ export interface SipEngineOptions {
   maxConnsPerAddress: number;
   /** Names resolved without DNS (`--host name=127.0.0.2`), for tests and closed networks. */
   hosts: Record<string, string>;
+  /** Outbound connection mode: `--request-handler METHOD=URL` (tcp://host:port or http(s)://...), method `*` for all. */
+  requestHandlers: Record<string, string>;
   /** DNS servers for RFC 3263 lookups (`--dns-server IP[:PORT]`); none means the system's. */
   dnsServers: string[];
   appAnswerTimeoutMs: number;
@@ -48,6 +50,7 @@ const DEFAULTS: SipEngineOptions = {
   maxConnsPerAddress: 200,
   hosts: {},
   dnsServers: [],
+  requestHandlers: {},
   appAnswerTimeoutMs: 64_000,
   minSe: 90,
   traceMaxBytes: 10_000_000,
@@ -183,6 +186,13 @@ export function parseSipEngineArgs(argv: string[]): SipEngineOptions {
         const [name, addr] = v.split('=');
         if (!name || !addr || !net.isIP(addr)) throw new Error(`--host: "${v}" is not NAME=IP`);
         o.hosts[name.toLowerCase()] = addr;
+        break;
+      }
+      case '--request-handler': {
+        const v = value();
+        const m = /^([A-Za-z]+|\*)=((?:tcp|https?):\/\/\S+)$/.exec(v);
+        if (!m) throw new Error(`--request-handler: "${v}" is not METHOD=tcp://HOST:PORT or METHOD=http(s)://URL`);
+        o.requestHandlers[m[1]!.toLowerCase()] = m[2]!;
         break;
       }
       case '--dns-server': {

@@ -4,6 +4,7 @@ import { DialogStore, type Dialog } from './dialog/dialog.ts';
 import type { DestResolver } from './dns-resolve.ts';
 import { buildResponse, newBranch, randomToken, reasonPhrase } from './parser/build.ts';
 import type { SipMessage } from './parser/message.ts';
+import type { RequestHandlers } from './request-handlers.ts';
 import type { SipTrace } from './sip-trace.ts';
 import { TransactionLayer } from './transaction/layer.ts';
 import type { ServerTxn } from './transaction/server-txn.ts';
@@ -11,6 +12,7 @@ import type { TimerWheel } from './transaction/timer-wheel.ts';
 import type { Dest, SipTimers } from './transaction/types.ts';
 import type { Transports } from './transport/transports.ts';
 import { hostPort, type ListenPoint } from './transport/types.ts';
+import type { WireConn } from './wire/connection.ts';
 
 export interface CoreOptions {
   timers: SipTimers;
@@ -22,6 +24,9 @@ export interface CoreOptions {
   minSe: number;
   /** Where sent messages are traced, when tracing was asked for. */
   trace?: SipTrace;
+  /** Outbound connection mode: methods whose requests go to an app the engine dials. */
+  requestHandlers: RequestHandlers;
+  dialApp(host: string, port: number): Promise<WireConn>;
 }
 
 /** What every part of the core shares: counters, transactions, dialogs, transports and the timer wheel. */

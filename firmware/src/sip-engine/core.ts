@@ -11,6 +11,7 @@ import type { SipMessage } from './parser/message.ts';
 import { buildResponse, randomToken, reasonPhrase } from './parser/build.ts';
 import { parseMessage } from './parser/parse.ts';
 import { Proxy } from './proxy.ts';
+import { OutboundApps } from './request-handlers.ts';
 import type { TimerWheel } from './transaction/timer-wheel.ts';
 import type { Transports } from './transport/transports.ts';
 import type { Source } from './transport/types.ts';
@@ -50,7 +51,10 @@ export class SipCore {
     });
     const uacResponses = new UacResponses(ctx, this.routes, sessions);
     this.inDialog = new InDialogRequests(ctx, this.routes, uacResponses);
-    this.network = new NetworkInbound(ctx, this.routes, this.proxy, this.inDialog, sessions);
+    const outbound = Object.keys(opts.requestHandlers).length
+      ? new OutboundApps({ ctx, handlers: opts.requestHandlers, dialApp: opts.dialApp, deliver: (app, req, src, txn) => this.network.deliverNew(app, req, src, txn) })
+      : undefined;
+    this.network = new NetworkInbound(ctx, this.routes, this.proxy, this.inDialog, sessions, outbound);
     this.uasAnswers = new UasAnswers(ctx, this.routes, this.inDialog, sessions);
     this.uacRequests = new UacRequests(ctx, this.routes, uacResponses);
   }

@@ -9,6 +9,7 @@ import type { EngineCounters } from './counters.ts';
 import { TimerWheel } from './transaction/timer-wheel.ts';
 import { Transports } from './transport/transports.ts';
 import { hostPort, type ListenPoint } from './transport/types.ts';
+import type { WireConn } from './wire/connection.ts';
 import { WireServer } from './wire/server.ts';
 
 export type { SipEngineOptions } from './cli-args.ts';
@@ -49,10 +50,10 @@ export async function startSipEngine(opts: SipEngineOptions, log: Logger = creat
   });
   await transports.start();
   const resolver = newDestResolver(opts.hosts, transports.bound.map((b) => b.proto), opts.dnsServers);
-  const c = new SipCore({ timers: opts.timers, resolver, appAnswerTimeoutMs: opts.appAnswerTimeoutMs, minSe: opts.minSe, ...(trace ? { trace } : {}) }, log, transports, wheel);
+  const c: SipCore = new SipCore({ timers: opts.timers, resolver, appAnswerTimeoutMs: opts.appAnswerTimeoutMs, minSe: opts.minSe, ...(trace ? { trace } : {}), requestHandlers: opts.requestHandlers, dialApp: (host: string, port: number): Promise<WireConn> => wire.dial(host, port) }, log, transports, wheel);
   const hostports = (local: boolean) => transports.bound.map((b) => `${b.proto}/${hostPort(local ? b.host : (b.external ?? b.host), b.port)}`).join(',');
   sink.core = c;
-  const wire = new WireServer(
+  const wire: WireServer = new WireServer(
     {
       secret: opts.secret,
       authInfo: () => [hostports(false), WIRE_VERSION, hostports(true)],

@@ -8,6 +8,8 @@ import { parseNameAddr } from './parser/tokens.ts';
 import type { InDialogRequests } from './dialog/in-dialog-requests.ts';
 import type { SessionTimers } from './dialog/session-timer.ts';
 import type { Proxy } from './proxy.ts';
+import type { OutboundApps } from './request-handlers.ts';
+import type { ServerTxn } from './transaction/server-txn.ts';
 import type { Dest } from './transaction/types.ts';
 import { isMessageProto, type Source } from './transport/types.ts';
 import { endsSubscription } from './uac-responses.ts';
@@ -25,13 +27,20 @@ export class NetworkInbound {
   private proxy: Proxy;
   private inDialog: InDialogRequests;
   private sessions: SessionTimers;
+  private outbound: OutboundApps | undefined;
 
-  constructor(ctx: CoreContext, routes: AppRoutes, proxy: Proxy, inDialog: InDialogRequests, sessions: SessionTimers) {
+  constructor(ctx: CoreContext, routes: AppRoutes, proxy: Proxy, inDialog: InDialogRequests, sessions: SessionTimers, outbound: OutboundApps | undefined) {
     this.ctx = ctx;
     this.routes = routes;
     this.proxy = proxy;
     this.inDialog = inDialog;
     this.sessions = sessions;
+    this.outbound = outbound;
+  }
+
+  /** Hands a new request to the app chosen for it, with the local address it arrived on. */
+  deliverNew(app: WireConn, req: SipMessage, src: Source, txn: ServerTxn): void {
+    this.deliver(app, req, src, txn.id, '', [src.localAddress, String(src.localPort)]);
   }
 
   /** RFC 4028 section 8.1: an INVITE or UPDATE asking for less than our Min-SE is refused by the engine. */
@@ -191,8 +200,9 @@ export class NetworkInbound {
     const dest = this.destFor(req, src);
     if (req.method === 'BYE' || req.method === 'UPDATE') return this.ctx.respondStateless(req, dest, 481);
     if (txl.isMerged(req)) return this.ctx.respondStateless(req, dest, 482);
-    const app = this.routes.pick(req.method.toLowerCase());
-    if (!app) return this.ctx.respondStateless(req, dest, KNOWN.has(req.method) ? 503 : 501);
+    const outbound = this.outbound?.handles(req.method) ? this.outbound : undefined;
+    const app = outbound ? undefined : this.routes.pick(req.method.toLowerCase());
+    if (!app && !outbound) return this.ctx.respondStateless(req, dest, KNOWN.has(req.method) ? 503 : 501);
     if (this.refuseShortSession(req, dest)) return;
     const txn = txl.createServer(req, dest);
     txn.app = app;
@@ -201,7 +211,8 @@ export class NetworkInbound {
       this.routes.cdr('attempt', 'network', undefined, req);
     }
     txn.timers.push(this.ctx.wheel.schedule(this.ctx.opts.appAnswerTimeoutMs, () => !txn.appAnswered && txl.terminateServer(txn)));
-    this.deliver(app, req, src, txn.id, '', [src.localAddress, String(src.localPort)]);
+    if (app) this.deliverNew(app, req, src, txn);
+    else void outbound!.route(req, src, txn);
   }
 
   private onResponse(res: SipMessage, src: Source): void {

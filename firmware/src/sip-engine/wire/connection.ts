@@ -11,6 +11,8 @@ export class WireConn {
   authenticated = false;
   tags: string[] = [];
   routes = new Set<string>();
+  /** Outbound mode (`srf.listen`): what to do once the app we dialed has authenticated. */
+  afterAuth: (() => void) | undefined;
   private corked = false;
   private uncork = (): void => {
     this.corked = false;

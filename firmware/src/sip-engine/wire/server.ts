@@ -27,6 +27,29 @@ export class WireServer {
     this.server = net.createServer((s) => this.accept(s));
   }
 
+  /**
+   * Outbound mode (`srf.listen`): dials an app and resolves once it has authenticated on that connection (it sends
+   * `authenticate` as on an inbound one). Rejects when the connection fails, closes first or takes over `ms`.
+   */
+  dial(host: string, port: number, ms = 5000): Promise<WireConn> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ host, port });
+      const conn = this.accept(socket);
+      const timer = setTimeout(() => {
+        reject(new Error(`app at ${host}:${port} did not authenticate in time`));
+        socket.destroy();
+      }, ms);
+      socket.once('close', () => {
+        clearTimeout(timer);
+        reject(new Error(`app at ${host}:${port} closed the connection`));
+      });
+      conn.afterAuth = () => {
+        clearTimeout(timer);
+        resolve(conn);
+      };
+    });
+  }
+
   listen(port: number, host: string): Promise<net.AddressInfo> {
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
@@ -37,7 +60,7 @@ export class WireServer {
     });
   }
 
-  private accept(socket: net.Socket): void {
+  private accept(socket: net.Socket): WireConn {
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 30000);
     const conn = new WireConn(socket);
@@ -61,6 +84,7 @@ export class WireServer {
       this.conns.delete(conn);
       this.h.closed(conn);
     });
+    return conn;
   }
 
   private async dispatch(conn: WireConn, payload: string): Promise<void> {
@@ -76,7 +100,10 @@ export class WireServer {
       if (tokens[2] !== this.h.secret) return this.refuse(conn, id, 'incorrect secret');
       conn.authenticated = true;
       conn.tags = (tokens[3] ?? '').split(',').filter(Boolean);
-      return conn.reply(id, ['OK', ...this.h.authInfo()]);
+      conn.reply(id, ['OK', ...this.h.authInfo()]);
+      conn.afterAuth?.();
+      conn.afterAuth = undefined;
+      return;
     }
     if (!conn.authenticated) return this.refuse(conn, id, 'not authenticated');
     switch (type) {
