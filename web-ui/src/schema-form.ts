@@ -96,7 +96,10 @@ export function build(schema: JsonSchema, value: unknown, path: string, key: str
       return {
         el: fs,
         read: () => {
-          const picked = boxes.filter((b) => b.cb.checked).map((b) => b.cb.value);
+          // Order can be a preference (codecs, digest algorithms): what was chosen keeps its place, new ticks follow.
+          const before = [...chosen];
+          const rank = (x: string) => (before.includes(x) ? before.indexOf(x) : before.length);
+          const picked = boxes.filter((b) => b.cb.checked).map((b) => b.cb.value).sort((a, b) => rank(a) - rank(b));
           // None ticked on an optional list without a default means "the box's default", not "none".
           return picked.length === 0 && !required && schema.default === undefined ? undefined : picked;
         },

@@ -104,6 +104,10 @@ test('anything the site file can set, the console can set: every field of every 
   const openapi = (await api.get('/api/v1/openapi.json')).body as { paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: JsonSchema }> } }>> };
   const bodySchema = (path: string, method: string) => openapi.paths[`/api/v1${path}`]?.[method]?.requestBody?.content['application/json']?.schema as JsonSchema;
 
+  // A preference order that is not the order of the choices: the form must keep it.
+  const first = ((await api.get('/api/v1/extensions')).body as Record<string, unknown>[])[0] as Record<string, unknown>;
+  assert.equal((await api.put(`/api/v1/extensions/${String(first['number'])}`, { ...first, codecs: ['G722', 'PCMA'] })).status, 200);
+
   const before = readSite(h.db);
   const missing: string[] = [];
   const asJson: string[] = [];
