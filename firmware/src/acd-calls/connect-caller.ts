@@ -69,18 +69,24 @@ export async function connectCaller(ctx: AdapterContext, caller: QueuedCaller, f
 }
 
 /**
- * A connected queue call that ended without a BYE the adapter saw (shutdown, media lost, the agent transferred
- * the caller away): the distributor hears the agent is done, so it is never left on a call that is gone.
+ * A connected queue call that ended without a BYE the adapter saw (shutdown, media lost), or whose agent
+ * transferred the caller away: the distributor hears the agent is done (`agent-hangup`, or `transfer` when the
+ * caller talks to the transfer target now), so it is never left on a call that is gone.
  */
 export function settleEndedBridges(ctx: AdapterContext): void {
   const live = new Set(ctx.deps.live.all());
   for (const caller of [...ctx.callers.values()]) {
     if (caller.phase !== 'connected' || caller.bridge === undefined || caller.agentId === undefined) continue;
-    const agentStill = caller.bridge.legs().some((l) => l.tag === caller.holdTag);
+    const legs = caller.bridge.legs();
+    const agentStill = legs.some((l) => l.tag === caller.holdTag);
     if (live.has(caller.bridge) && agentStill) continue;
     ctx.callers.delete(caller.callId);
     caller.phase = 'gone';
-    ctx.submit({ type: 'agent-hangup', agentId: caller.agentId });
+    // A transfer leaves the caller talking to someone new: the distributor records it as completed by transfer.
+    const callerStill = live.has(caller.bridge) && legs.some((l) => l.tag === caller.callerTag);
+    const target = legs.find((l) => l.tag !== caller.callerTag)?.party.number;
+    if (callerStill && target !== undefined) ctx.submit({ type: 'transfer', callId: caller.callId, to: `extension:${target}` });
+    else ctx.submit({ type: 'agent-hangup', agentId: caller.agentId });
   }
 }
 

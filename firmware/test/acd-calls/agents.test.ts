@@ -117,3 +117,25 @@ test('an agent logged in without a registered phone is logged out when offered a
   eve.command('hangup');
   await until('rtpengine holds no call', async () => (await h.mediaCalls()).length === 0);
 });
+
+test('an agent transferring the queue caller to an extension is free again, and the queue log says so', async (t) => {
+  const h = await startQueueHarness(t);
+  const alice = await h.phone(t, '1001', { toneHz: 440, address: '127.0.0.1' });
+  const david = await h.phone(t, '1004', { toneHz: 550, address: '127.0.0.4' });
+  const eve = await h.phone(t, '1005', { toneHz: 660, address: '127.0.0.3' });
+  await until('agent logged in', () => h.queues.acd.agent('1001').state === 'available');
+  eve.command('dial', '500');
+  await alice.waitEvent('CALL_ESTABLISHED');
+  await sleep(800);
+  alice.command('transfer', '1004');
+  const up = await david.waitEvent('CALL_ESTABLISHED');
+  assert.match(up.peeruri ?? '', /1005@/, 'the transfer target talks to the caller');
+  await alice.waitEvent('CALL_CLOSED');
+  await until('agent free after the transfer', () => h.queues.acd.agent('1001').state === 'available');
+  const complete = listQueueEvents(h.db, { types: ['complete'] });
+  assert.equal(complete.length, 1);
+  assert.equal(complete[0]?.data['by'], 'transfer');
+  eve.command('hangup');
+  await david.waitEvent('CALL_CLOSED');
+  await until('rtpengine holds no call', async () => (await h.mediaCalls()).length === 0);
+});
