@@ -96,7 +96,9 @@ export async function enterQueue(ctx: AdapterContext, invite: InviteContext, que
     callId: queued.callId,
     queue,
     interactionId,
-    callerNumber: caller.number,
+    // Only a number the box can call back identifies the caller: anonymous callers get no callback offer and do
+    // not take over each other's abandoned places.
+    ...(/^\+?\d+$/.test(caller.number) && { callerNumber: caller.number }),
     ...(caller.name !== undefined && { callerName: caller.name }),
   });
 }

@@ -37,7 +37,7 @@ export async function ringAgent(ctx: AdapterContext, cmd: Offer): Promise<void> 
     return;
   }
   const queueName = ctx.site().queues.get(cmd.queue)?.name ?? cmd.queue;
-  const number = cmd.callerNumber ?? 'anonymous';
+  const number = cmd.callerNumber ?? caller.party.number;
   const from = `${quoteName(`${queueName}: ${cmd.callerName ?? number}`)} <sip:${number}@localhost>`;
   const attempts: DialAttempt[] = bindings.map((b) => ({
     uri: b.contact,
