@@ -167,7 +167,10 @@ export function build(schema: JsonSchema, value: unknown, path: string, key: str
 /** The controls for an object's properties, in a grid, without a frame of their own. */
 function fields(schema: JsonSchema, v: unknown, path: string): { el: HTMLElement; read: () => Record<string, unknown> } {
   const obj = (v ?? {}) as Record<string, unknown>;
-  const parts = Object.entries(schema.properties ?? {}).map(([k, s]) => ({ k, part: build(s, obj[k], path === '' ? k : `${path}.${k}`, k, schema.required?.includes(k) ?? false) }));
+  // What identifies the entry (a queue's number and name) comes first, however the schema composes its fields.
+  const first = (k: string, s: JsonSchema) => (schema.required?.includes(k) === true && isPrimitive(s) ? 0 : 1);
+  const entries = Object.entries(schema.properties ?? {}).sort(([ka, sa], [kb, sb]) => first(ka, sa) - first(kb, sb));
+  const parts = entries.map(([k, s]) => ({ k, part: build(s, obj[k], path === '' ? k : `${path}.${k}`, k, schema.required?.includes(k) ?? false) }));
   const read = () => {
     const out: Record<string, unknown> = {};
     for (const { k, part } of parts) {

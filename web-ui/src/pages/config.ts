@@ -68,7 +68,7 @@ export function entityPage(main: HTMLElement, def: EntityDef): void {
     const schema = withoutHidden(await bodySchema(creating ? 'post' : 'put', creating ? def.path : `${def.path}/{${def.key}}`), def.hide);
     const form = build(schema, item !== undefined && def.bodyOf !== undefined ? item[def.bodyOf] : item, '', def.noun, true);
     const summary = h('div', { class: 'error-summary', role: 'alert', tabindex: '-1', hidden: true });
-    const title = creating ? `New ${def.noun}` : `${def.noun} ${String(item[def.key])}`;
+    const title = creating ? `New ${def.noun}` : `${def.noun.replace(/^./, (c) => c.toUpperCase())} ${String(item[def.key])}`;
     const formEl = h('form', { 'aria-label': title, onsubmit: async (e: Event) => {
       e.preventDefault();
       const body = form.read();
