@@ -1,4 +1,5 @@
 import type { AcdCommand, OfferFailure } from '../acd/index.ts';
+import { Bridge } from '../calls/bridge.ts';
 import { dialLegs, type DialAttempt } from '../calls/dial-legs.ts';
 import { quoteName } from '../calls/sip-types.ts';
 import type { AdapterContext } from './adapter-context.ts';
@@ -34,6 +35,13 @@ export async function ringAgent(ctx: AdapterContext, cmd: Offer): Promise<void> 
     // logged out, which withdraws the offer, rather than being offered the call again and again.
     ctx.log.warn({ agent: cmd.agentId }, 'agent has no registered phone: logging it out');
     ctx.submit({ type: 'agent-logout', agentId: cmd.agentId });
+    return;
+  }
+  if (onOtherCall(ctx, cmd.agentId)) {
+    // The distributor does not see calls outside the queues: an agent talking on one is busy, and a phone with
+    // call waiting must not ring. Reported after a pause so that a busy delay of 0 cannot make a tight loop.
+    await new Promise((r) => setTimeout(r, ERROR_REPORT_MIN_MS));
+    failed('busy');
     return;
   }
   const queueName = ctx.site().queues.get(cmd.queue)?.name ?? cmd.queue;
@@ -96,4 +104,11 @@ export function cancelOffer(ctx: AdapterContext, callId: string, agentId: string
   if (caller === undefined || leg === undefined) return;
   caller.offers.delete(agentId);
   dropLeg(ctx, leg, 'offer withdrawn', agentId);
+}
+
+/** True while the agent's extension is a party of a connected call (a queue call or any other). */
+function onOtherCall(ctx: AdapterContext, agentId: string): boolean {
+  // A called extension's leg carries the dialled number only; a trunk party's number is never an extension.
+  const isAgent = (p: { number: string; extension?: string | undefined; trunk?: string | undefined }) => p.extension === agentId || (p.trunk === undefined && p.number === agentId);
+  return ctx.deps.live.all().some((c) => c instanceof Bridge && c.legs().some((l) => isAgent(l.party)));
 }

@@ -103,3 +103,28 @@ test('an agent who rejects the call is not offered it again for the busy delay, 
   await bob.waitEvent('CALL_CLOSED');
   await until('rtpengine holds no call', async () => (await h.mediaCalls()).length === 0);
 });
+
+test('an agent talking on a call outside the queue is busy: only the free agent rings', async (t) => {
+  const h = await startQueueHarness(t);
+  const alice = await h.phone(t, '1001', { toneHz: 440, address: '127.0.0.1', answer: 'manual' });
+  const bob = await h.phone(t, '1002', { toneHz: 880, address: '127.0.0.2', answer: 'manual' });
+  const david = await h.phone(t, '1004', { toneHz: 550, address: '127.0.0.4' });
+  const eve = await h.phone(t, '1005', { toneHz: 660, address: '127.0.0.3' });
+  await until('agents logged in', () => h.queues.acd.agents().filter((a) => a.state === 'available').length === 2);
+  david.command('dial', '1001');
+  await alice.waitEvent('CALL_INCOMING');
+  alice.command('accept');
+  await david.waitEvent('CALL_ESTABLISHED');
+  const since = alice.events.length;
+  eve.command('dial', '500');
+  await bob.waitEvent('CALL_INCOMING');
+  const busy = await until('busy offer logged', () => listQueueEvents(h.db, { types: ['offer-failed'] })[0]);
+  assert.equal(busy.agent, '1001');
+  assert.equal(busy.data['reason'], 'busy');
+  assert.equal(alice.events.slice(since).filter((e) => e.type === 'CALL_INCOMING').length, 0, 'no call waiting on the busy agent');
+  eve.command('hangup');
+  await bob.waitEvent('CALL_CLOSED');
+  david.command('hangup');
+  await alice.waitEvent('CALL_CLOSED', 10_000, since);
+  await until('rtpengine holds no call', async () => (await h.mediaCalls()).length === 0);
+});
