@@ -21,15 +21,18 @@ export class PromptLibrary {
   readonly #language: () => string;
 
   constructor(o: { builtDir: string; uploadDir: string; language: () => string }) {
-    this.#builtDir = o.builtDir;
-    this.#uploadDir = o.uploadDir;
+    this.#builtDir = path.resolve(o.builtDir);
+    this.#uploadDir = path.resolve(o.uploadDir);
     this.#language = o.language;
   }
 
+  /** The file of a prompt name; a name that would lead out of its directory (`..`) is refused. */
   file(id: string): string {
-    if (id.startsWith(UPLOADED_PREFIX)) return path.join(this.#uploadDir, `${id.slice(UPLOADED_PREFIX.length)}.wav`);
-    if (id.includes('/')) return path.join(this.#builtDir, `${id}.wav`);
-    return path.join(this.#builtDir, this.#lang(), `${id}.wav`);
+    const [dir, file] = id.startsWith(UPLOADED_PREFIX)
+      ? [this.#uploadDir, path.join(this.#uploadDir, `${id.slice(UPLOADED_PREFIX.length)}.wav`)]
+      : [this.#builtDir, id.includes('/') ? path.join(this.#builtDir, `${id}.wav`) : path.join(this.#builtDir, this.#lang(), `${id}.wav`)];
+    if (!file.startsWith(dir + path.sep)) throw new Error(`prompt ${id} is outside the prompts directory`);
+    return file;
   }
 
   exists(id: string): boolean {
