@@ -71,3 +71,23 @@ test('the engine as a process: logs "sip engine ready", serves the admin port, s
   assert.equal(code, 2);
   assert.match(bad.output(), /sip-engine: unknown flag "--frob"/);
 });
+
+test('flags for WebSocket contacts, session timers, the SIP trace, DNS servers and request handlers', () => {
+  const o = parseSipEngineArgs([
+    '--contact', 'sip:127.0.0.1:8088;transport=ws',
+    '--min-se', '120',
+    '--sip-trace', '/tmp/t.txt', '--sip-trace-switch', '/tmp/t.on', '--sip-trace-max-bytes', '5000',
+    '--dns-server', '127.0.0.1:5353', '--dns-server', '[::1]:53',
+    '--request-handler', 'INVITE=tcp://127.0.0.1:3001', '--request-handler', '*=https://router.example/route',
+  ]);
+  assert.deepEqual(o.contacts, [{ host: '127.0.0.1', port: 8088, protos: ['ws'] }]);
+  assert.equal(o.minSe, 120);
+  assert.deepEqual([o.traceFile, o.traceSwitchFile, o.traceMaxBytes], ['/tmp/t.txt', '/tmp/t.on', 5000]);
+  assert.deepEqual(o.dnsServers, ['127.0.0.1:5353', '[::1]:53']);
+  assert.deepEqual(o.requestHandlers, { invite: 'tcp://127.0.0.1:3001', '*': 'https://router.example/route' });
+  assert.equal(parseSipEngineArgs([]).minSe, 90);
+  assert.throws(() => parseSipEngineArgs(['--contact', 'sip:127.0.0.1;transport=wss']), /transport=tls or wss needs --tls-key-file/);
+  assert.throws(() => parseSipEngineArgs(['--sip-trace-switch', '/tmp/x']), /--sip-trace-switch needs --sip-trace FILE/);
+  assert.throws(() => parseSipEngineArgs(['--dns-server', 'ns1.example']), /--dns-server: "ns1\.example" is not IP/);
+  assert.throws(() => parseSipEngineArgs(['--request-handler', 'invite=ftp://x']), /--request-handler: "invite=ftp:\/\/x" is not METHOD=/);
+});
