@@ -2,7 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const adapters = ['sip-engine', 'calls', 'media', 'trunks', 'qos', 'recording', 'provisioning', 'snmp', 'platform', 'web', 'config', 'supervisor'];
+const adapters = ['sip-engine', 'calls', 'acd-calls', 'media', 'trunks', 'qos', 'recording', 'provisioning', 'snmp', 'platform', 'web', 'config', 'supervisor'];
 const pure = ['acd', 'ivr', 'sbc', 'stats'];
 
 const importsOf = (folders) => folders.flatMap((f) => [`**/${f}/*`, `**/${f}/**`, `../${f}/*`]);
@@ -33,7 +33,7 @@ const engineBorder = {
       {
         patterns: [
           {
-            group: importsOf(['calls', 'media', 'acd', 'ivr', 'trunks', 'qos', 'recording', 'provisioning', 'snmp', 'web', 'config', 'stats', 'sbc']),
+            group: importsOf(['calls', 'acd-calls', 'media', 'acd', 'ivr', 'trunks', 'qos', 'recording', 'provisioning', 'snmp', 'web', 'config', 'stats', 'sbc']),
             message: 'sip-engine/ never decides call logic and runs in its own process: it must not import the apps.',
           },
           { group: ['drachtio-srf'], message: 'sip-engine/ is the server side of the drachtio protocol; drachtio-srf is the client.' },
@@ -49,7 +49,22 @@ const configBorder = {
   rules: {
     'no-restricted-imports': [
       'error',
-      { patterns: [{ group: importsOf(['sip-engine', 'calls', 'media', 'trunks', 'qos', 'recording', 'provisioning', 'snmp', 'web', 'platform', 'supervisor']), message: 'config/ is the store other adapters read; it must not import them.' }] },
+      { patterns: [{ group: importsOf(['sip-engine', 'calls', 'acd-calls', 'media', 'trunks', 'qos', 'recording', 'provisioning', 'snmp', 'web', 'platform', 'supervisor']), message: 'config/ is the store other adapters read; it must not import them.' }] },
+    ],
+  },
+};
+
+/**
+ * The call layers under the queue app: calls/, trunks/ and media/ place and carry calls; acd-calls/ drives the ACD
+ * with them. They hand the queue app what it needs through interfaces (calls/call-deps.ts), never by importing it,
+ * and know nothing of the monitoring and platform adapters that watch them.
+ */
+const callLayersBorder = {
+  files: ['firmware/src/calls/**/*.ts', 'firmware/src/trunks/**/*.ts', 'firmware/src/media/**/*.ts'],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      { patterns: [{ group: importsOf(['acd-calls', 'snmp', 'platform', 'update', 'sip-engine']), message: 'calls/, trunks/ and media/ sit below the queue app and the monitoring adapters: pass what they need in through an interface.' }] },
     ],
   },
 };
@@ -71,4 +86,5 @@ export default tseslint.config(
   ...pureBorders,
   engineBorder,
   configBorder,
+  callLayersBorder,
 );
