@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { listInboundRoutes } from '../../config/repositories/routes.ts';
 import { listHours } from '../../config/repositories/hours.ts';
 import { getSettings } from '../../config/repositories/settings.ts';
@@ -25,7 +26,7 @@ export const routeInbound: InviteStep = (ctx) => {
     res.send(404);
     return 'done';
   }
-  // The slot is freed when the caller's leg (its Call-ID) ends.
+  // The slot is freed when the caller's leg (its Call-ID) ends, or when the call is refused by whichever step.
   const slot = deps.trunkHealth.tryAcquire(caller.trunk);
   if (!slot) {
     deps.log.warn({ trunk: caller.trunk }, 'inbound call refused: the trunk carries max_calls already');
@@ -33,6 +34,10 @@ export const routeInbound: InviteStep = (ctx) => {
     return 'done';
   }
   slot.bind(req.get('Call-ID') ?? '');
+  // srf's Response is an EventEmitter that says 'end' with the final status (its types leave that out).
+  (res as unknown as EventEmitter).once('end', ({ status }: { status: number }) => {
+    if (status >= 300) slot.release();
+  });
   ctx.destination = { kind: 'target', target: parseTarget(route.hours === undefined || routeOpen(ctx, route.hours) ? route.to : (route.closed_to ?? route.to)) };
   return 'next';
 };
