@@ -84,6 +84,8 @@ function fieldPaths(schema: JsonSchema, value: unknown, path: string, hide: stri
 
 async function openForm(page: Page, p: FormPage, key?: string): Promise<void> {
   await page.getByRole('link', { name: p.link, exact: true }).click();
+  // The page itself, not the previous page's form still on screen.
+  await page.getByRole('heading', { level: 1, name: p.link, exact: true }).waitFor();
   if (p.list !== undefined && key !== undefined) {
     await page.getByRole('button', { name: `Edit ${p.list.noun} ${key}`, exact: true }).click();
   }
