@@ -7,7 +7,8 @@ import { dropLeg, type AgentLeg } from './queued-caller.ts';
 
 type Offer = Extract<AcdCommand, { type: 'offer' }>;
 
-const ERROR_REPORT_MIN_MS = 1000;
+/** How long an agent on another call "rings" before it is reported busy (see onOtherCall). */
+const BUSY_REPORT_MS = 1000;
 
 /** A SIP answer as the distributor's reason: busy and rejected delay the agent, no-answer counts towards auto-pause. */
 export function offerFailure(status: number): OfferFailure {
@@ -40,7 +41,7 @@ export async function ringAgent(ctx: AdapterContext, cmd: Offer): Promise<void> 
   if (onOtherCall(ctx, cmd.agentId)) {
     // The distributor does not see calls outside the queues: an agent talking on one is busy, and a phone with
     // call waiting must not ring. Reported after a pause so that a busy delay of 0 cannot make a tight loop.
-    await new Promise((r) => setTimeout(r, ERROR_REPORT_MIN_MS));
+    await new Promise((r) => setTimeout(r, BUSY_REPORT_MS));
     failed('busy');
     return;
   }
@@ -54,7 +55,6 @@ export async function ringAgent(ctx: AdapterContext, cmd: Offer): Promise<void> 
     cdr: { direction: caller.party.trunk ? 'inbound' : 'internal', callee: cmd.agentId, extension: cmd.agentId },
   }));
   const leg: AgentLeg = { abort: new AbortController() };
-  const started = Date.now();
   caller.offers.set(cmd.agentId, leg);
   let rang = false;
   const result = await dialLegs(
@@ -84,9 +84,6 @@ export async function ringAgent(ctx: AdapterContext, cmd: Offer): Promise<void> 
   }
   if (!result.ok) {
     const reason = offerFailure(result.status);
-    // The distributor re-offers at once after an error: a phone that fails instantly must not make a tight loop.
-    const early = ERROR_REPORT_MIN_MS - (Date.now() - started);
-    if (reason === 'error' && early > 0) await new Promise((r) => setTimeout(r, early));
     caller.offers.delete(cmd.agentId);
     if (!leg.abort.signal.aborted) failed(reason);
     return;

@@ -7,6 +7,12 @@ import { SECOND } from './state.ts';
 import type { AgentRec, CallRec, MemberRec, State } from './state.ts';
 import type { OfferFailure } from './types.ts';
 
+/**
+ * An agent whose phone answered an offer with an error (a SIP failure that is neither busy, reject nor no-answer)
+ * gets no new offer for this long. Without it a phone that fails at once would be re-offered in a tight loop.
+ */
+export const ERROR_DELAY_S = 2;
+
 /** Offers the call to the member's agent: reserved until its phone reports ringing, for ring_timeout_s. */
 export function offerCall(s: State, call: CallRec, member: MemberRec): void {
   const agent = member.agent;
@@ -60,7 +66,7 @@ export function failOffer(s: State, call: CallRec, agent: AgentRec, reason: Offe
     delayAgent(s, agent, options.no_answer_delay_s);
   } else {
     callEvent(s, call, { type: 'offer-failed', agentId: agent.id, reason });
-    delayAgent(s, agent, reason === 'busy' ? options.busy_delay_s : reason === 'rejected' ? options.reject_delay_s : 0);
+    delayAgent(s, agent, reason === 'busy' ? options.busy_delay_s : reason === 'rejected' ? options.reject_delay_s : ERROR_DELAY_S);
   }
   if (options.autopause_after !== null && agent.unanswered >= options.autopause_after) {
     delete agent.pending;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { ERROR_DELAY_S } from '../../src/acd/offers.ts';
 import { Harness, oneQueue } from './harness.ts';
 
 const twoQueues = (wrapup: number) => ({
@@ -73,6 +74,19 @@ test('busy and reject delays keep the agent from new offers for a while', () => 
   h.wait(1);
   assert.equal(h.offeredTo('a1'), 'c1');
   assert.deepEqual(h.eventsOf('offer-failed').map((e) => e.reason), ['busy', 'rejected']);
+});
+
+test('an error answer from the phone keeps the agent from new offers for ERROR_DELAY_S, so a broken phone cannot spin', () => {
+  const h = new Harness(oneQueue(1, { busy_delay_s: 0, reject_delay_s: 0, wrapup_s: 0, announce_every_s: null }));
+  h.login('a1');
+  h.enter('c1', 'q').send({ type: 'offer-failed', agentId: 'a1', callId: 'c1', reason: 'error' });
+  assert.equal(h.offeredTo('a1'), undefined, 'not offered again at once');
+  h.wait(ERROR_DELAY_S - 0.1);
+  assert.equal(h.offeredTo('a1'), undefined);
+  h.wait(0.1);
+  assert.equal(h.offeredTo('a1'), 'c1');
+  assert.deepEqual(h.eventsOf('offer-failed').map((e) => e.reason), ['error']);
+  assert.equal(h.acd.agent('a1').unanswered, 0, 'an error is not an unanswered offer (no auto-pause)');
 });
 
 test('a pause during a call takes effect after the call and its wrap-up', () => {
