@@ -14,6 +14,8 @@ export interface AdapterContext {
   /** Queued and connected callers by the caller's Call-ID (also the ACD's call id and rtpengine's call-id). */
   callers: Map<string, QueuedCaller>;
   site(): QueueSite;
+  /** The adapter's clock (ms), the one the distributor is driven with. */
+  now(): number;
   /** Runs one input through the distributor and executes the commands it answers. */
   submit(input: AcdInput): void;
 }

@@ -88,7 +88,7 @@ export async function startQueueCalls(deps: CallDeps, o: QueueCallsOptions): Pro
   };
   const submit = (input: AcdInput) => enqueue(input.type, () => acd.handle(input, now()));
 
-  const ctx: AdapterContext = { deps, acd, log, prompts: new PromptFiles(o.promptsDir, deps.db), callers: new Map<string, QueuedCaller>(), site: () => site, submit };
+  const ctx: AdapterContext = { deps, acd, log, prompts: new PromptFiles(o.promptsDir, deps.db), callers: new Map<string, QueuedCaller>(), site: () => site, now, submit };
 
   const execute = (out: AcdOutput) => {
     queueLog.write(out.events);

@@ -16,7 +16,11 @@ import { callerHungUp, endCaller, type QueuedCaller } from './queued-caller.ts';
 export async function enterQueue(ctx: AdapterContext, invite: InviteContext, queue: string): Promise<void> {
   const { req, res, deps } = invite;
   const caller = invite.caller ?? { number: 'anonymous' };
-  const interactionId = randomUUID();
+  // Only a number the box can call back identifies the caller: anonymous callers get no callback offer and do
+  // not take over each other's abandoned places.
+  const callerNumber = /^\+?\d+$/.test(caller.number) ? caller.number : undefined;
+  // A caller resuming an abandoned place continues that interaction: this call's CDRs carry its id too.
+  const interactionId = (callerNumber !== undefined ? ctx.acd.resumableInteraction(queue, callerNumber, ctx.now()) : undefined) ?? randomUUID();
   let media: CallMedia | undefined;
   let cancelled = false;
   // Until the answer is out, a fault ends the set-up; the queued caller replaces this once answered.
@@ -96,9 +100,7 @@ export async function enterQueue(ctx: AdapterContext, invite: InviteContext, que
     callId: queued.callId,
     queue,
     interactionId,
-    // Only a number the box can call back identifies the caller: anonymous callers get no callback offer and do
-    // not take over each other's abandoned places.
-    ...(/^\+?\d+$/.test(caller.number) && { callerNumber: caller.number }),
+    ...(callerNumber !== undefined && { callerNumber }),
     ...(caller.name !== undefined && { callerName: caller.name }),
   });
 }

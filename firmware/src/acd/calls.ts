@@ -6,7 +6,7 @@ import { at, callEvent, command, wakeCall } from './out.ts';
 import { insertEntry, positionOf, removeEntry } from './queue.ts';
 import { nextWideningAt } from './skills.ts';
 import { SECOND } from './state.ts';
-import type { CallRec, QueueRec, State } from './state.ts';
+import type { AbandonRec, CallRec, QueueRec, State } from './state.ts';
 import { parseDestination } from './types.ts';
 import type { ExitReason } from './types.ts';
 
@@ -28,24 +28,29 @@ function resumeKey(queue: QueueRec, number: string): string {
   return `${queue.id}|${number}`;
 }
 
+/** The place a caller with this number abandoned in the queue, if they may still resume it at `now`. */
+export function abandonedPlace(s: State, queue: QueueRec, callerNumber: string, now: number): AbandonRec | undefined {
+  const earlier = s.abandoned.get(resumeKey(queue, callerNumber));
+  return earlier !== undefined && now - earlier.at <= queue.options.abandoned_resume_s * SECOND ? earlier : undefined;
+}
+
 /** A caller joins a queue: resumes an abandoned place if they just hung up, or is turned away (full, empty). */
 export function enterQueue(s: State, req: EnterRequest): void {
   const queue = req.queue;
   const options = queue.options;
-  const key = req.callerNumber === undefined ? undefined : resumeKey(queue, req.callerNumber);
-  const earlier = key === undefined ? undefined : s.abandoned.get(key);
-  const resumed = earlier !== undefined && s.now - earlier.at <= options.abandoned_resume_s * SECOND;
-  if (key !== undefined && earlier !== undefined) s.abandoned.delete(key);
+  const earlier = req.callerNumber === undefined ? undefined : abandonedPlace(s, queue, req.callerNumber, s.now);
+  const resumed = earlier !== undefined;
+  if (req.callerNumber !== undefined) s.abandoned.delete(resumeKey(queue, req.callerNumber));
   const call: CallRec = {
     callId: req.callId,
-    interactionId: req.interactionId ?? (resumed ? earlier.interactionId : s.newId()),
+    interactionId: req.interactionId ?? earlier?.interactionId ?? s.newId(),
     queue,
     ...(req.callerNumber !== undefined && { callerNumber: req.callerNumber }),
     ...(req.callerName !== undefined && { callerName: req.callerName }),
-    priority: Math.max(req.priority ?? 0, resumed ? earlier.priority : 0),
+    priority: Math.max(req.priority ?? 0, earlier?.priority ?? 0),
     ...(req.skills !== undefined && { skills: req.skills }),
-    seq: resumed ? earlier.seq : ++s.seq,
-    enteredAt: resumed ? earlier.enteredAt : s.now,
+    seq: earlier?.seq ?? ++s.seq,
+    enteredAt: earlier?.enteredAt ?? s.now,
     phase: 'waiting',
     offers: new Map(),
     tried: new Set(),

@@ -1,7 +1,7 @@
 import { isAvailable, isStaffed, moveAgent } from './agent-state.ts';
 import { endWrapUp, login, logout, pause, unpause } from './agents.ts';
 import { callbackFailed, confirmCallback } from './callbacks.ts';
-import { callerHangup, callerKey, enterQueue } from './calls.ts';
+import { abandonedPlace, callerHangup, callerKey, enterQueue } from './calls.ts';
 import { applyConfig } from './configure.ts';
 import { estimate, estimateWaitMs } from './estimates.ts';
 import type { Estimate } from './estimates.ts';
@@ -217,6 +217,15 @@ export class Acd {
   /** When `tick` should be called next (engine time, ms), or null when nothing is scheduled. */
   nextDeadline(): number | null {
     return this.#s.deadlines.peek();
+  }
+
+  /**
+   * The interaction id a caller from this number resumes if they enter the queue at `now` (abandoned-resume), so
+   * that an adapter can name the call's own records (CDRs) with it before the call enters; undefined for a new
+   * interaction. Changes nothing.
+   */
+  resumableInteraction(queue: string, callerNumber: string, now: number): string | undefined {
+    return abandonedPlace(this.#s, this.#queue(queue), callerNumber, Math.max(this.#s.now, now))?.interactionId;
   }
 
   /** Position and estimated wait of a waiting caller or pending callback. */

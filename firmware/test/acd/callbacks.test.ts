@@ -97,7 +97,12 @@ test('abandoned-resume: a caller who calls back within abandoned_resume_s regain
   h.enter('c1', 'q', { callerNumber: '+4911' }).wait(5).enter('c2', 'q').enter('c3', 'q');
   h.wait(5).send({ type: 'caller-hangup', callId: 'c1' });
   assert.deepEqual(h.eventsOf('abandon').map((e) => [e.callId, e.waitMs, e.position]), [['c1', 10_000, 1]]);
-  h.wait(59).enter('c4', 'q', { callerNumber: '+4911' });
+  h.wait(59);
+  const first = h.eventsOf('enter')[0]?.interactionId;
+  assert.equal(h.acd.resumableInteraction('q', '+4911', h.now), first, 'the adapter can learn the resumed interaction before the call enters');
+  assert.equal(h.acd.resumableInteraction('q', '+4999', h.now), undefined);
+  h.enter('c4', 'q', { callerNumber: '+4911' });
+  assert.equal(h.acd.resumableInteraction('q', '+4911', h.now), undefined, 'a place is resumed once');
   const entries = h.acd.queue('q').entries;
   assert.deepEqual(entries.map((e) => e.callId), ['c4', 'c2', 'c3']);
   assert.equal(entries[0]?.waitMs, 69_000, 'the earlier wait counts');
@@ -108,7 +113,9 @@ test('abandoned-resume: a caller who calls back within abandoned_resume_s regain
 test('abandoned-resume expires after abandoned_resume_s', () => {
   const h = new Harness(oneQueue(1, { announce_every_s: null, abandoned_resume_s: 60 }));
   h.enter('c1', 'q', { callerNumber: '+4911' }).enter('c2', 'q').send({ type: 'caller-hangup', callId: 'c1' });
-  h.wait(61).enter('c3', 'q', { callerNumber: '+4911' });
+  h.wait(61);
+  assert.equal(h.acd.resumableInteraction('q', '+4911', h.now), undefined);
+  h.enter('c3', 'q', { callerNumber: '+4911' });
   assert.deepEqual(h.acd.queue('q').entries.map((e) => e.callId), ['c2', 'c3']);
   assert.equal(h.eventsOf('enter').at(-1)?.resumed, false);
 });
