@@ -1,5 +1,5 @@
 import type { AcdCommand } from '../acd/index.ts';
-import { positionAnnouncement, waitAnnouncement } from '../media/number-prompts.ts';
+import { positionAnnouncement, pressKeyAnnouncement, waitAnnouncement } from '../media/number-prompts.ts';
 import { playSequence, startMusic } from '../media/prompt-player.ts';
 import type { AdapterContext } from './adapter-context.ts';
 import type { QueuedCaller } from './queued-caller.ts';
@@ -8,7 +8,8 @@ type Announce = Extract<AcdCommand, { type: 'announce' }>;
 
 /** The prompt ids of one announcement, as the queue's `announce` settings allow. */
 export function announcementIds(ctx: AdapterContext, caller: QueuedCaller, cmd: Announce): string[] {
-  if (cmd.prompt === 'callback-offer') return ['press-1-for-callback'];
+  // The distributor names the queue's callback key with the offer; the caller hears that key, whatever it is.
+  if (cmd.prompt === 'callback-offer') return cmd.key === undefined ? [] : pressKeyAnnouncement('callback-offer', cmd.key);
   const settings = ctx.site().queues.get(caller.queue)?.announce;
   const ids: string[] = [];
   if (settings?.position !== false && cmd.position !== undefined) ids.push(...positionAnnouncement(Math.min(cmd.position, 999)));

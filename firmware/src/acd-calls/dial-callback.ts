@@ -4,6 +4,7 @@ import type { LiveCall } from '../calls/live-calls.ts';
 import { dialTarget, placeCall, resolveDialled } from '../calls/route-call.ts';
 import type { DialResult } from '../calls/dial-legs.ts';
 import { CallMedia } from '../media/call-media.ts';
+import { pressKeyAnnouncement } from '../media/number-prompts.ts';
 import { playSequence } from '../media/prompt-player.ts';
 import type { AdapterContext } from './adapter-context.ts';
 import { placeholderAnswer } from './answer-call.ts';
@@ -52,7 +53,7 @@ export class CallbackDials {
 
 /**
  * Calls the customer back (an extension, an outbound route's number, or E.164 through the trunks) from the
- * queue's number. On answer the customer hears "press 1 to be connected" and becomes a queued caller again:
+ * queue's number. On answer the customer hears "press <confirm key> to be connected" and becomes a queued caller again:
  * rtpengine is turned round so the customer is the offerer and the agent can answer under the box's tag, and
  * the confirm key reaches the distributor like any key press; the distributor then rings the reserved agent.
  */
@@ -141,7 +142,7 @@ export async function dialCallback(ctx: AdapterContext, dials: CallbackDials, cm
   ctx.log.info({ interaction: interactionId, number: cmd.number, attempt: cmd.attempt }, 'callback answered; waiting for the confirm key');
   const playing = new AbortController();
   customer.playing = playing;
-  await playSequence(deps.ng, { callId: media.callId, fromTag: customerTag }, [ctx.prompts.file('callback-press-1-to-connect')], playing.signal).catch((err: Error) =>
+  await playSequence(deps.ng, { callId: media.callId, fromTag: customerTag }, ctx.prompts.files(pressKeyAnnouncement('callback-connect', cmd.confirmKey)), playing.signal).catch((err: Error) =>
     ctx.log.warn({ err: err.message }, 'callback prompt failed'),
   );
 }

@@ -21,3 +21,16 @@ export function waitAnnouncement(seconds: number): string[] {
   const minutes = Math.min(999, Math.ceil(seconds / 60));
   return ['estimated-wait', ...numberPromptIds(minutes), minutes === 1 ? 'minute' : 'minutes'];
 }
+
+/** The prompt id that speaks one DTMF key: a digit, "star" or "pound". */
+export function keyPromptId(key: string): string {
+  if (/^[0-9]$/.test(key)) return `num-${key}`;
+  if (key === '*') return 'key-star';
+  if (key === '#') return 'key-pound';
+  throw new RangeError(`not a DTMF key: ${key}`);
+}
+
+/** A phrase that ends in "press" followed by the key, e.g. "... and be called back, press" + "2". */
+export function pressKeyAnnouncement(phrase: string, key: string): string[] {
+  return [phrase, keyPromptId(key)];
+}

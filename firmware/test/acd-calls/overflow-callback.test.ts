@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 import { until } from '../calls/harness.ts';
-import { startQueueHarness } from './harness.ts';
+import { startQueueHarness, type QueueHarness } from './harness.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
@@ -26,8 +26,20 @@ test('max wait: a caller nobody answers overflows to an extension and talks to i
   await until('rtpengine holds no call', async () => (await h.mediaCalls()).length === 0);
 });
 
+/** Records the base names of the prompt files rtpengine is asked to play. */
+function recordPlayed(h: QueueHarness): string[] {
+  const played: string[] = [];
+  const command = h.rtp.ng.command.bind(h.rtp.ng);
+  h.rtp.ng.command = (name, params) => {
+    if (name === 'playMedia') played.push(path.basename(String(params?.['file'])));
+    return command(name, params);
+  };
+  return played;
+}
+
 test('callback: the caller presses 2 and hangs up; when an agent is free the box calls back, the customer presses 1 and is connected', async (t) => {
   const h = await startQueueHarness(t);
+  const played = recordPlayed(h);
   const chloe = await h.phone(t, '1003', { toneHz: 440, address: '127.0.0.1' });
   const eve = await h.phone(t, '1005', { toneHz: 660, address: '127.0.0.3' });
   await until('agent logged in', () => h.queues.acd.agent('1003').state === 'available');
@@ -37,7 +49,9 @@ test('callback: the caller presses 2 and hangs up; when an agent is free the box
 
   eve.command('dial', '503');
   await eve.waitEvent('CALL_ESTABLISHED');
-  await sleep(1000);
+  // The offer names the queue's callback key (2), not a fixed one.
+  const offerKey = await until('callback offered', () => played.includes('callback-offer.wav') && played[played.indexOf('callback-offer.wav') + 1]);
+  assert.equal(offerKey, 'num-2.wav');
   eve.command('sndcode', '2');
   // The box confirms the callback and hangs up; the caller keeps their place.
   await eve.waitEvent('CALL_CLOSED', 15_000);
@@ -49,7 +63,9 @@ test('callback: the caller presses 2 and hangs up; when an agent is free the box
   chloe.command('dial', '*48');
   // The box calls the customer back (auto-answer), who confirms with 1.
   await eve.waitEvent('CALL_ESTABLISHED', 15_000, since);
-  await sleep(1000);
+  const confirmKey = await until('confirm prompt', () => played.includes('callback-connect.wav') && played[played.indexOf('callback-connect.wav') + 1]);
+  assert.equal(confirmKey, 'num-1.wav', 'the confirm key (1) is spoken');
+  await sleep(500);
   eve.command('sndcode', '1');
   const agentUp = await until('agent connected', () => chloe.events.slice(chloeSince).filter((e) => e.type === 'CALL_ESTABLISHED')[1], 15_000);
   assert.match(agentUp.peeruri ?? '', /1005@/, 'the agent sees the customer');
@@ -68,12 +84,7 @@ test('callback: the caller presses 2 and hangs up; when an agent is free the box
 
 test('a waiting caller hears the queue prompt and their position announced over the music; the exit key plays the goodbye prompt and hangs up', async (t) => {
   const h = await startQueueHarness(t);
-  const played: string[] = [];
-  const command = h.rtp.ng.command.bind(h.rtp.ng);
-  h.rtp.ng.command = (name, params) => {
-    if (name === 'playMedia') played.push(path.basename(String(params?.['file'])));
-    return command(name, params);
-  };
+  const played = recordPlayed(h);
   const eve = await h.phone(t, '1005', { toneHz: 660, address: '127.0.0.3' });
   eve.command('dial', '504');
   await eve.waitEvent('CALL_ESTABLISHED');
