@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Acd, type AcdCommand, type AcdInput, type AcdOutput, type QueueView } from '../acd/index.ts';
+import { Acd, type AcdCommand, type AcdEvent, type AcdInput, type AcdOutput, type QueueView } from '../acd/index.ts';
 import type { CallDeps, QueueService } from '../calls/call-deps.ts';
 import type { InviteContext } from '../calls/invite-context.ts';
 import { currentRevision } from '../config/revision.ts';
@@ -33,6 +33,11 @@ export interface QueueCalls extends QueueService {
   submit(input: AcdInput): void;
   /** Called after every change of the distributor's state (the console's live pages publish then). */
   onChange(listener: () => void): () => void;
+  /**
+   * Hears every event the distributor emits (from inputs, ticks and configuration changes), in order, after the
+   * queue log has it (the SNMP queue table counts from these). Returns the function that stops listening.
+   */
+  onEvents(listener: (events: readonly AcdEvent[]) => void): () => void;
   /** Display names of agents and queues, and queue members, from the configuration. */
   names(): { agents: ReadonlyMap<string, string>; queues: ReadonlyMap<string, string> };
   members(): ReadonlyMap<string, readonly string[]>;
@@ -60,6 +65,7 @@ export async function startQueueCalls(deps: CallDeps, o: QueueCallsOptions): Pro
   let revision = currentRevision(deps.db);
   const acd = new Acd(site.acd, { now: now(), newId: randomUUID });
   const listeners = new Set<() => void>();
+  const eventListeners = new Set<(events: readonly AcdEvent[]) => void>();
   const callbacks = new CallbackDials();
   const queueLog = new QueueLog(deps.db, log);
 
@@ -92,6 +98,16 @@ export async function startQueueCalls(deps: CallDeps, o: QueueCallsOptions): Pro
 
   const execute = (out: AcdOutput) => {
     queueLog.write(out.events);
+    if (out.events.length > 0) {
+      for (const l of eventListeners) {
+        // A failing listener (statistics) must never keep the distributor's commands from running.
+        try {
+          l(out.events);
+        } catch (err) {
+          log.error({ err }, 'ACD event listener failed');
+        }
+      }
+    }
     for (const c of out.commands) run(c);
     if (out.events.length > 0 || out.commands.length > 0) for (const l of listeners) l();
   };
@@ -180,6 +196,10 @@ export async function startQueueCalls(deps: CallDeps, o: QueueCallsOptions): Pro
     onChange: (l) => {
       listeners.add(l);
       return () => listeners.delete(l);
+    },
+    onEvents: (l) => {
+      eventListeners.add(l);
+      return () => eventListeners.delete(l);
     },
     names,
     members,

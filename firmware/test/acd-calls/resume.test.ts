@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { AcdEvent } from '../../src/acd/index.ts';
 import { until } from '../calls/harness.ts';
 import { startQueueHarness } from './harness.ts';
 
 test('abandoned-resume: a caller who hangs up and calls again keeps their interaction id in the CDRs and the queue log', async (t) => {
   const h = await startQueueHarness(t);
+  const heard: AcdEvent[] = [];
+  t.after(h.queues.onEvents((events) => heard.push(...events)));
   const eve = await h.phone(t, '1005', { toneHz: 660, address: '127.0.0.3' });
   // Sales (501) has no agent logged in: the caller waits.
   eve.command('dial', '501');
@@ -32,6 +35,15 @@ test('abandoned-resume: a caller who hangs up and calls again keeps their intera
     cdrs.map((c) => c.interaction_id),
     [first.interactionId, first.interactionId],
     'both calls CDRs carry the interaction',
+  );
+  assert.deepEqual(
+    heard.filter((e) => e.type === 'enter' || e.type === 'abandon').map((e) => [e.type, 'interactionId' in e && e.interactionId]),
+    [
+      ['enter', first.interactionId],
+      ['abandon', first.interactionId],
+      ['enter', first.interactionId],
+    ],
+    'the queue service hands its events to listeners (onEvents)',
   );
   eve.command('hangup');
   await until('rtpengine holds no call', async () => (await h.mediaCalls()).length === 0);
