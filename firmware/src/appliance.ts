@@ -125,7 +125,7 @@ export async function startAppliance(env: Env, log: Logger): Promise<Appliance> 
     stops.push(() => calls.stop());
     if (queues) stops.push(showQueues(queues, web.live, (ext) => calls.registrar.lookup(ext).length > 0));
     stops.push(feedTrunks(calls.trunkHealth, web.live));
-    const queueFeed = queues ? startQueueFeed({ acd: queues.acd, members: queues.members, db, configChanges }) : undefined;
+    const queueFeed = queues ? startQueueFeed({ acd: queues.acd, onEvents: queues.onEvents, members: queues.members, db, configChanges }) : undefined;
     const detachSnmp = box.snmpSource.attach({ sip: () => calls.counters.snapshot(), trunks: () => calls.trunkHealth.list(), ...(queueFeed ? { queues: queueFeed.list } : {}) });
     const reportBruteForce = (d: { address: string }) =>
       box.snmp.sendNotification('cbRegistrationBruteForce', { values: { cbNotifSourceAddress: d.address, cbSipAuthFailures: calls.counters.snapshot().authFailures } }, `bruteforce:${d.address}`);

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { Acd, AcdEvent, AcdOutput, AgentState } from '../acd/index.ts';
+import type { Acd, AcdEvent, AgentState } from '../acd/index.ts';
 import type { ConfigChanges } from '../config/change-watcher.ts';
 import { listQueues } from '../config/repositories/queues.ts';
 import { KpiCollector } from '../stats/index.ts';
@@ -97,47 +97,34 @@ export class QueueFigureBook {
   }
 }
 
-/**
- * Hears every event the distributor emits. The call adapter runs it through handle(), tick() and reconfigure()
- * and keeps the events to itself, so the three are wrapped here: each output passes through unchanged after the
- * listener saw its events. Returns the function that puts the originals back.
- */
-export function observeAcdEvents(acd: Acd, listener: (events: readonly AcdEvent[]) => void): () => void {
-  const originals = { handle: acd.handle, tick: acd.tick, reconfigure: acd.reconfigure };
-  const tee = <A extends unknown[]>(f: (...args: A) => AcdOutput) =>
-    (...args: A): AcdOutput => {
-      const out = f.apply(acd, args);
-      if (out.events.length > 0) listener(out.events);
-      return out;
-    };
-  acd.handle = tee(originals.handle);
-  acd.tick = tee(originals.tick);
-  acd.reconfigure = tee(originals.reconfigure);
-  return () => Object.assign(acd, originals);
-}
-
 /** The configured queues' names and service-level settings. */
 export function queueTargets(db: Database): (QueueTarget & { number: string })[] {
   return listQueues(db).map((q) => ({ number: q.number, name: q.name, serviceLevelS: q.service_level_s, targetPercent: q.service_level_target_percent }));
 }
 
 /**
- * The queue table's feed for a running queue app: figures from its distributor, targets from the configuration
- * (followed as it changes). `stop()` lets go of the distributor.
+ * The queue table's feed for a running queue app: figures from its distributor, counts from the events the queue
+ * app hands on (`onEvents`), targets from the configuration (followed as it changes). `stop()` stops listening.
  */
-export function startQueueFeed(o: { acd: Acd; members(): ReadonlyMap<string, readonly string[]>; db: Database; configChanges: ConfigChanges }): { list(): QueueFigures[]; stop(): void } {
+export function startQueueFeed(o: {
+  acd: Acd;
+  onEvents(listener: (events: readonly AcdEvent[]) => void): () => void;
+  members(): ReadonlyMap<string, readonly string[]>;
+  db: Database;
+  configChanges: ConfigChanges;
+}): { list(): QueueFigures[]; stop(): void } {
   const toMap = (list: (QueueTarget & { number: string })[]) => new Map(list.map((t) => [t.number, t]));
   let targets = toMap(queueTargets(o.db));
   const unwatch = o.configChanges.watch('snmp queue targets', queueTargets, (list) => {
     targets = toMap(list);
   });
   const book = new QueueFigureBook({ acd: o.acd, members: () => o.members(), targets: () => targets });
-  const unobserve = observeAcdEvents(o.acd, (events) => book.add(events));
+  const unlisten = o.onEvents((events) => book.add(events));
   return {
     list: () => book.list(),
     stop: () => {
       unwatch();
-      unobserve();
+      unlisten();
     },
   };
 }

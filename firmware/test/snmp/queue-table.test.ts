@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { Acd, type AcdInput } from '../../src/acd/index.ts';
 import { parseSnmpConfig } from '../../src/config/snmp-schema.ts';
 import { engineIdFromFile } from '../../src/snmp/engine-id.ts';
-import { QueueFigureBook, observeAcdEvents, type QueueTarget } from '../../src/snmp/queue-figures.ts';
+import { QueueFigureBook, type QueueTarget } from '../../src/snmp/queue-figures.ts';
 import { ServiceDataSource } from '../../src/snmp/service-source.ts';
 import { startSnmp } from '../../src/snmp/service.ts';
 import { freePort } from '../helpers/ports.ts';
@@ -21,11 +21,11 @@ test('the queue table follows the distributor: waiting callers, agents, and the 
   const acd = new Acd({ agents: [{ id: '1001' }, { id: '1002' }, { id: '1003' }], queues: [{ id: '500', members: [{ agentId: '1001' }, { agentId: '1002' }, { agentId: '1003' }] }] }, { now });
   const targets = new Map<string, QueueTarget>([['500', { name: 'Support', serviceLevelS: 20, targetPercent: 80 }]]);
   const book = new QueueFigureBook({ acd, members: () => new Map([['500', ['1001', '1002', '1003']]]), targets: () => targets, now: () => now });
-  t.after(observeAcdEvents(acd, (events) => book.add(events)));
-  const send = (input: AcdInput) => acd.handle(input, now);
+  // As the queue app's onEvents does: every output's events reach the book.
+  const send = (input: AcdInput) => book.add(acd.handle(input, now).events);
   const at = (ms: number) => {
     now = ms;
-    acd.tick(now);
+    book.add(acd.tick(now).events);
   };
 
   const dir = tempDir(t);
