@@ -17,6 +17,18 @@ export interface PlaceEnv extends DialEnv {
   caller: Party;
 }
 
+/**
+ * A queue reached while placing a call (an extension forwards to `queue:N`): the calls app cannot ring a queue,
+ * so the caller, still unanswered, is handed to the queue app (connect-call.ts). Where nobody takes the hand-over
+ * (a callback or an overflow being dialled) it is what it was before: 480.
+ */
+export interface HandOver {
+  ok: false;
+  status: 480;
+  handOver: Target;
+}
+export type PlaceResult = DialResult | HandOver;
+
 /** Where a dialled number goes: an extension, an outbound route, or nowhere. */
 export type Destination = { kind: 'extension'; number: string } | { kind: 'outbound'; route: OutboundRoute; number: string } | { kind: 'none' };
 
@@ -28,13 +40,13 @@ export function resolveDialled(env: { deps: PlaceEnv['deps'] }, dialled: string)
 }
 
 /** Places the call to a destination with every rule that applies (DND, forwarding, failover). */
-export function placeCall(env: PlaceEnv, dest: Destination): Promise<DialResult> {
+export function placeCall(env: PlaceEnv, dest: Destination): Promise<PlaceResult> {
   if (dest.kind === 'extension') return dialExtension(env, dest.number, 0);
   if (dest.kind === 'outbound') return dialOutbound(env, dest.route, dest.number);
   return Promise.resolve({ ok: false, status: 404 });
 }
 
-export function dialTarget(env: PlaceEnv, target: Target, depth: number): Promise<DialResult> {
+export function dialTarget(env: PlaceEnv, target: Target, depth: number): Promise<PlaceResult> {
   switch (target.kind) {
     case 'extension':
       return dialExtension(env, target.number, depth);
@@ -42,19 +54,21 @@ export function dialTarget(env: PlaceEnv, target: Target, depth: number): Promis
       return dialE164(env, target.e164);
     case 'hangup':
       return Promise.resolve({ ok: false, status: 480 });
+    case 'queue':
+      return Promise.resolve({ ok: false, status: 480, handOver: target });
     default:
-      // Queues and IVR flows are answered by the ACD and IVR apps, which are not connected to calls yet.
+      // IVR flows are answered by the IVR app, which is not connected to calls yet.
       env.deps.log.warn({ target }, 'call target not handled by the calls app yet');
       return Promise.resolve({ ok: false, status: 480 });
   }
 }
 
-async function dialExtension(env: PlaceEnv, number: string, depth: number): Promise<DialResult> {
+async function dialExtension(env: PlaceEnv, number: string, depth: number): Promise<PlaceResult> {
   const { deps } = env;
   const ext = getExtension(deps.db, number);
   if (!ext) return { ok: false, status: 404 };
   const fwd = ext.forward ?? {};
-  const forward = (to: string | undefined, fallback: number): Promise<DialResult> => {
+  const forward = (to: string | undefined, fallback: number): Promise<PlaceResult> => {
     if (to === undefined) return Promise.resolve({ ok: false, status: fallback });
     if (depth >= MAX_FORWARDS) {
       deps.log.warn({ extension: number, to }, 'forwarding loop: not forwarding further');
