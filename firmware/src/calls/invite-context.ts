@@ -12,6 +12,11 @@ export interface InviteContext {
   /** The user part of the Request-URI. */
   dialled: string;
   destination?: Destination | { kind: 'target'; target: Target };
+  /**
+   * Set when the caller's leg already has a CDR under this interaction (a call forwarded to a queue is handed to
+   * the queue app after the B2BUA started its record): whoever takes the call continues it.
+   */
+  interactionId?: string;
 }
 
 /** One step: answers the request itself (returns 'done') or hands it on ('next'). */

@@ -102,6 +102,18 @@ export const connectCall: InviteStep = async (ctx): Promise<'done'> => {
       await media.delete();
       return 'done';
     }
+    if (!result.ok && 'handOver' in result) {
+      // Forwarded to a queue: the still unanswered caller goes to the queue app, which answers them with its own
+      // media (this call's rtpengine session goes first, it has the same call-id) and continues this CDR.
+      deps.live.delete(setup);
+      await media.delete();
+      ctx.destination = { kind: 'target', target: result.handOver };
+      ctx.interactionId = interactionId;
+      if ((await deps.queues?.handle(ctx)) === 'done') return 'done';
+      res.send(480);
+      deps.cdrs.ended(legId, 'no-answer', 'no queue app for the forwarding target');
+      return 'done';
+    }
     if (!result.ok) {
       res.send(result.status);
       deps.cdrs.ended(legId, dispositionOf(result.status), String(result.status));
