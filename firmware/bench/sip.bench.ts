@@ -6,6 +6,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sipEngineEnv } from '../src/sip-engine/node-options.ts';
 import { freePort } from '../test/helpers/ports.ts';
 import { spawnProcess, type Spawned } from '../test/helpers/process.ts';
 
@@ -24,6 +25,12 @@ const rssMb = (pid: number | undefined): number => {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
 };
+/** CPU seconds (user + system) a process has used: per call, a figure other load on the machine barely moves. */
+const cpuS = (pid: number | undefined): number => {
+  if (!pid) return NaN;
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (xs: number[], p: number) => {
   if (!xs.length) return NaN;
@@ -35,7 +42,8 @@ async function startEngineAndApp(mode: string, target?: string): Promise<{ engin
   const sipPort = await freePort();
   const adminPort = await freePort();
   const engine = spawnProcess(undefined, node, [path.join(root, 'firmware/dist/callbox.mjs'), 'sip-engine', '--contact', `sip:127.0.0.1:${sipPort};transport=udp`, '--port', String(adminPort), '--secret', secret, '--loglevel', 'warn'], {
-    env: { ...process.env, CALLBOX_LOG_FORMAT: 'json' },
+    // The V8 settings the supervisor gives the engine (see sip-engine/node-options.ts), so the figures are the appliance's.
+    env: sipEngineEnv({ ...process.env, CALLBOX_LOG_FORMAT: 'json' }),
   });
   await engine.waitFor(/sip engine ready/, 20_000);
   const app = spawnProcess(undefined, node, [path.join(import.meta.dirname, 'apps/bench-app.ts'), mode, String(adminPort), secret, target ?? '']);
@@ -50,6 +58,9 @@ interface SippRun {
   rttMs: number[];
   engineRssMaxMb: number;
   appRssMaxMb: number;
+  /** CPU time per successful call (ms), engine and app. */
+  engineCpuMsPerCall: number;
+  appCpuMsPerCall: number;
 }
 
 async function runSipp(args: string[], watch: Array<number | undefined>, timeoutS: number): Promise<SippRun> {
@@ -58,6 +69,7 @@ async function runSipp(args: string[], watch: Array<number | undefined>, timeout
     const p = spawnProcess(undefined, 'sipp', [...args, '-nostdin', '-trace_stat', '-stf', 'stat.csv', '-fd', '1', '-trace_rtt', '-rtt_freq', '200', '-timeout', String(timeoutS), '-timeout_error'], { cwd: dir });
     let engineRssMaxMb = 0;
     let appRssMaxMb = 0;
+    const cpu0 = [cpuS(watch[0]), cpuS(watch[1])];
     let done = false;
     void p.exited.then(() => (done = true));
     while (!done) {
@@ -66,6 +78,7 @@ async function runSipp(args: string[], watch: Array<number | undefined>, timeout
       await sleep(500);
     }
     const { code } = await p.exited;
+    const cpu1 = [cpuS(watch[0]), cpuS(watch[1])];
     const stat = readFileSync(path.join(dir, 'stat.csv'), 'utf8').trim().split('\n');
     const head = (stat[0] ?? '').split(';');
     const last = (stat[stat.length - 1] ?? '').split(';');
@@ -77,7 +90,9 @@ async function runSipp(args: string[], watch: Array<number | undefined>, timeout
         if (Number.isFinite(v) && line) rttMs.push(v);
       }
     }
-    return { ok: code === 0, successful: col('SuccessfulCall(C)'), failed: col('FailedCall(C)'), rttMs, engineRssMaxMb, appRssMaxMb };
+    const successful = col('SuccessfulCall(C)');
+    const perCall = (i: number) => ((cpu1[i]! - cpu0[i]!) * 1000) / successful;
+    return { ok: code === 0, successful, failed: col('FailedCall(C)'), rttMs, engineRssMaxMb, appRssMaxMb, engineCpuMsPerCall: perCall(0), appCpuMsPerCall: perCall(1) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -93,7 +108,9 @@ async function b2buaRates() {
     const uacPort = await freePort('127.0.0.21');
     const r = await runSipp(['-sf', path.join(scenarios, 'uac-bench.xml'), `127.0.0.1:${sipPort}`, '-i', '127.0.0.21', '-p', String(uacPort), '-r', String(rate), '-m', String(rate * seconds), '-l', String(rate * 5)], [engine.child.pid, app.child.pid], seconds + 60);
     runs.push({ rate, ...r });
-    console.log(`  b2bua ${rate}/s: ${r.successful} ok, ${r.failed} failed, p50 ${pct(r.rttMs, 50)} ms, p99 ${pct(r.rttMs, 99)} ms, engine ${r.engineRssMaxMb.toFixed(0)} MB`);
+    console.log(
+      `  b2bua ${rate}/s: ${r.successful} ok, ${r.failed} failed, p50 ${pct(r.rttMs, 50)} ms, p99 ${pct(r.rttMs, 99)} ms, engine ${r.engineRssMaxMb.toFixed(0)} MB, CPU per call engine ${r.engineCpuMsPerCall.toFixed(2)} ms, app ${r.appCpuMsPerCall.toFixed(2)} ms`,
+    );
     if (!r.ok || r.failed > 0) break;
     await sleep(3000);
   }
@@ -110,12 +127,12 @@ async function registerRates() {
   const dir = mkdtempSync(path.join(tmpdir(), 'callbox-bench-users-'));
   const users = path.join(dir, 'users.csv');
   writeFileSync(users, `SEQUENTIAL\n${Array.from({ length: 5000 }, (_, i) => `${10000 + i}`).join('\n')}\n`);
-  const runs: Array<{ rate: number; ok: boolean; successful: number; failed: number; p99Ms: number }> = [];
+  const runs: Array<{ rate: number; ok: boolean; successful: number; failed: number; p99Ms: number; engineCpuMsPerReg: number; appCpuMsPerReg: number }> = [];
   const regSeconds = Math.max(10, Math.round(seconds / 3));
   for (const rate of regRates) {
     const r = await runSipp(['-sf', path.join(scenarios, 'register-bench.xml'), `127.0.0.1:${sipPort}`, '-inf', users, '-i', '127.0.0.22', '-p', String(await freePort('127.0.0.22')), '-r', String(rate), '-m', String(rate * regSeconds)], [engine.child.pid, app.child.pid], regSeconds + 60);
-    runs.push({ rate, ok: r.ok, successful: r.successful, failed: r.failed, p99Ms: pct(r.rttMs, 99) });
-    console.log(`  register ${rate}/s: ${r.successful} ok, ${r.failed} failed`);
+    runs.push({ rate, ok: r.ok, successful: r.successful, failed: r.failed, p99Ms: pct(r.rttMs, 99), engineCpuMsPerReg: r.engineCpuMsPerCall, appCpuMsPerReg: r.appCpuMsPerCall });
+    console.log(`  register ${rate}/s: ${r.successful} ok, ${r.failed} failed, CPU per registration engine ${r.engineCpuMsPerCall.toFixed(2)} ms, app ${r.appCpuMsPerCall.toFixed(2)} ms`);
     if (!r.ok || r.failed > 0) break;
   }
   rmSync(dir, { recursive: true, force: true });
@@ -130,8 +147,9 @@ async function dialogMemory() {
   const idleMb = rssMb(engine.child.pid);
   const rate = 1000;
   const uac = spawnProcess(undefined, 'sipp', ['-sf', path.join(scenarios, 'uac-hold.xml'), `127.0.0.1:${sipPort}`, '-i', '127.0.0.23', '-p', String(await freePort('127.0.0.23')), '-r', String(rate), '-m', String(dialogs), '-l', String(dialogs), '-nostdin', '-timeout', '120', '-timeout_error'], { cwd: tmpdir() });
-  // All dialogs are up after dialogs/rate seconds and stay up for 30 s: sample in the middle of that window.
-  await sleep((dialogs / rate) * 1000 + 8000);
+  // All dialogs are up after dialogs/rate seconds and stay up for 45 s. Sample once their INVITE transactions
+  // have ended (64*T1 = 32 s after the 200), so what is measured is the idle dialogs alone.
+  await sleep((dialogs / rate) * 1000 + 38_000);
   const loadedMb = rssMb(engine.child.pid);
   const { code } = await uac.exited;
   await app.stop();
@@ -152,7 +170,9 @@ const rows: Array<[string, string, string]> = [
   ['engine RSS max during run (MB)', best ? best.engineRssMaxMb.toFixed(0) : '-', '< 150'],
   ['engine RSS after run (MB)', b2bua.after.engineRssMb.toFixed(0), '< 150'],
   ['app RSS max during / after (MB)', best ? `${best.appRssMaxMb.toFixed(0)} / ${b2bua.after.appRssMb.toFixed(0)}` : '-', ''],
+  ['CPU per call engine / app (ms) at that rate', best ? `${best.engineCpuMsPerCall.toFixed(2)} / ${best.appCpuMsPerCall.toFixed(2)}` : '-', ''],
   [`REGISTER with digest per s (${register.seconds} s, 0 failed)`, regBest ? String(regBest.rate) : 'none', '>= 1000'],
+  ['CPU per registration engine / app (ms)', regBest ? `${regBest.engineCpuMsPerReg.toFixed(2)} / ${regBest.appCpuMsPerReg.toFixed(2)}` : '-', ''],
   [`engine memory per idle dialog at ${memory.dialogs} (KB)`, memory.perDialogKb.toFixed(2), '< 4'],
 ];
 const w = Math.max(...rows.map((r) => r[0].length));
