@@ -19,8 +19,10 @@ export async function enterQueue(ctx: AdapterContext, invite: InviteContext, que
   // Only a number the box can call back identifies the caller: anonymous callers get no callback offer and do
   // not take over each other's abandoned places.
   const callerNumber = /^\+?\d+$/.test(caller.number) ? caller.number : undefined;
-  // A caller resuming an abandoned place continues that interaction: this call's CDRs carry its id too.
-  const interactionId = (callerNumber !== undefined ? ctx.acd.resumableInteraction(queue, callerNumber, ctx.now()) : undefined) ?? randomUUID();
+  // A call forwarded here continues the interaction its CDR was started under; a caller resuming an abandoned
+  // place continues that interaction, so this call's CDRs carry its id too.
+  const interactionId =
+    invite.interactionId ?? (callerNumber !== undefined ? ctx.acd.resumableInteraction(queue, callerNumber, ctx.now()) : undefined) ?? randomUUID();
   let media: CallMedia | undefined;
   let cancelled = false;
   // Until the answer is out, a fault ends the set-up; the queued caller replaces this once answered.
@@ -35,15 +37,17 @@ export async function enterQueue(ctx: AdapterContext, invite: InviteContext, que
   req.on('cancel', () => {
     cancelled = true;
   });
-  deps.cdrs.start({
-    interactionId,
-    legId: setup.mediaCallId,
-    direction: caller.trunk ? 'inbound' : 'internal',
-    caller: caller.number,
-    callee: invite.dialled || queue,
-    trunk: caller.trunk,
-    extension: caller.extension,
-  });
+  if (invite.interactionId === undefined) {
+    deps.cdrs.start({
+      interactionId,
+      legId: setup.mediaCallId,
+      direction: caller.trunk ? 'inbound' : 'internal',
+      caller: caller.number,
+      callee: invite.dialled || queue,
+      trunk: caller.trunk,
+      extension: caller.extension,
+    });
+  }
   let answered;
   try {
     answered = await answerInBox(deps, req, res, (m) => {

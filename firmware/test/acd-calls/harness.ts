@@ -18,9 +18,9 @@ type Ctx = { after(fn: () => Promise<void> | void): void };
 export const PASSWORD = (ext: string) => `pw-${ext}-secret`;
 
 /**
- * Three agents (1001-1003), an overflow target (1004) and a caller (1005); queues for ring-all, round-robin,
- * overflow on max wait, announcements with an exit key, and callbacks; a carrier (SIPp on 127.0.0.5) whose DID
- * +4930123459 goes to the ring-all queue.
+ * Three agents (1001-1003), an overflow target (1004), a caller (1005), an extension forwarding to queue 501 when
+ * not answered (1006); queues for ring-all, round-robin, overflow on max wait, announcements with an exit key,
+ * and callbacks; a carrier (SIPp on 127.0.0.5) whose DID +4930123459 goes to the ring-all queue.
  */
 export function queueSite(carrierPort: number): string {
   const ext = (n: string, name: string, agent: boolean) => `  - { number: "${n}", name: ${name}, password: "${PASSWORD(n)}"${agent ? ', agent: { skills: {} }' : ''} }`;
@@ -33,6 +33,7 @@ ${ext('1002', 'Bob Schmidt', true)}
 ${ext('1003', 'Chloe Martin', true)}
 ${ext('1004', 'David Okafor', false)}
 ${ext('1005', 'Eve Caller', false)}
+  - { number: "1006", name: Frank Forward, password: "${PASSWORD('1006')}", ring_timeout_s: 5, forward: { no_answer: "queue:501" } }
 queues:
   - { number: "500", name: Support, strategy: ring-all, members: ["1001", "1002"], ring_timeout_s: 30, wrapup_s: 0, announce_every_s: null }
   - { number: "501", name: Sales, strategy: round-robin, members: ["1001", "1002"], ring_timeout_s: 30, wrapup_s: 0, announce_every_s: null }
