@@ -55,7 +55,10 @@ pids+=($!)
 # refer.js also needs the testbed's second server, drachtio-uas (172.29.0.19, admin port 9062): a second engine.
 "$NODE" "$REPO/firmware/test/sip-engine/fixtures/run-engine.ts" --contact "sip:127.0.1.19:5060;transport=udp" --port 9062 --secret cymru --loglevel warn &
 pids+=($!)
-sleep 1
+# The engines take a few seconds to start on a loaded machine: wait for both admin ports, not a fixed time.
+for port in 9061 9062; do
+  for _ in $(seq 1 150); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.2; done
+done
 cd "$SRF_SUITE_DIR/drachtio-srf"
 status=0
 for t in "${@:-uas uac b2b proxy utils reinvite-tests refer}"; do
