@@ -210,6 +210,8 @@ async function startSipEngine(env: Env, log: Logger, health: ComponentHealth, st
       await ensureCertificate(env.dataDir, [env.CALLBOX_BIND]);
       const pair = tlsPaths(env.dataDir);
       args.push('--contact', `sip:${host}:${env.CALLBOX_SIP_PORT + 1};transport=tls`, '--tls-key-file', pair.key, '--tls-cert-file', pair.cert);
+      // Browser phones: pages served over HTTPS may only open wss://, so there is no plain ws listen point.
+      args.push('--contact', `sip:${host}:${env.CALLBOX_SIP_WSS_PORT};transport=wss`);
     }
     // The secret goes by environment, not argv, so `ps` does not show it.
     const proc = new SupervisedProcess({ name: 'sip-engine', cmd, args, env: sipEngineEnv({ ...process.env, CALLBOX_DRACHTIO_SECRET: secret }), log, ready: probe });

@@ -19,6 +19,8 @@ const envSchema = z.object({
   CALLBOX_BIND: z.string().refine((s) => isIP(s) !== 0, 'must be an IP address such as 127.0.0.1').default('127.0.0.1'),
   CALLBOX_HTTP_PORT: port(8080),
   CALLBOX_SIP_PORT: port(5060),
+  /** SIP over secure WebSocket (RFC 7118) for browser phones, with the console's certificate. */
+  CALLBOX_SIP_WSS_PORT: port(8089),
   CALLBOX_DRACHTIO_PORT: port(9022),
   CALLBOX_DRACHTIO_SECRET: z.string().min(8, 'must be at least 8 characters').optional(),
   CALLBOX_RTPENGINE_NG: hostPort.default({ host: '127.0.0.1', port: 22222 }),

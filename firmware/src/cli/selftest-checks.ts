@@ -82,6 +82,7 @@ export async function checkPorts(env: Env): Promise<CheckResult[]> {
     ['http port', 'tcp', env.CALLBOX_BIND, env.CALLBOX_HTTP_PORT, 'CALLBOX_HTTP_PORT'],
     ['sip port (udp)', 'udp', env.CALLBOX_BIND, env.CALLBOX_SIP_PORT, 'CALLBOX_SIP_PORT'],
     ['sip port (tcp)', 'tcp', env.CALLBOX_BIND, env.CALLBOX_SIP_PORT, 'CALLBOX_SIP_PORT'],
+    ['sip over websocket port', 'tcp', env.CALLBOX_BIND, env.CALLBOX_SIP_WSS_PORT, 'CALLBOX_SIP_WSS_PORT'],
     ['drachtio port', 'tcp', '127.0.0.1', env.CALLBOX_DRACHTIO_PORT, 'CALLBOX_DRACHTIO_PORT'],
     ['snmp port', 'udp', env.CALLBOX_BIND, env.CALLBOX_SNMP_PORT, 'CALLBOX_SNMP_PORT'],
     ['rtpengine ng port', 'udp', env.CALLBOX_RTPENGINE_NG.host, env.CALLBOX_RTPENGINE_NG.port, 'CALLBOX_RTPENGINE_NG'],

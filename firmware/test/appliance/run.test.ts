@@ -18,6 +18,7 @@ async function envFor(dataDir: string): Promise<NodeJS.ProcessEnv> {
     CALLBOX_DATA_DIR: dataDir,
     CALLBOX_HTTP_PORT: String(await freePort()),
     CALLBOX_SIP_PORT: String(await freePort()),
+    CALLBOX_SIP_WSS_PORT: String(await freePort()),
     CALLBOX_DRACHTIO_PORT: String(await freePort()),
     CALLBOX_SNMP_PORT: String(await freePort()),
     CALLBOX_RTPENGINE_NG: `127.0.0.1:${ng}`,

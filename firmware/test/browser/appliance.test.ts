@@ -24,6 +24,7 @@ test('on a running box: the SNMP page changes what snmpwalk sees at once; the Sy
     CALLBOX_DATA_DIR: dataDir,
     CALLBOX_HTTP_PORT: String(http),
     CALLBOX_SIP_PORT: String(await freePort()),
+    CALLBOX_SIP_WSS_PORT: String(await freePort()),
     CALLBOX_DRACHTIO_PORT: String(await freePort()),
     CALLBOX_SNMP_PORT: String(snmpPort),
     CALLBOX_RTPENGINE_NG: `127.0.0.1:${ng}`,

@@ -58,6 +58,7 @@ test('selftest prints a table with a fix for each failure, and exits 1 when a po
     CALLBOX_DATA_DIR: dataDir,
     CALLBOX_HTTP_PORT: String(http),
     CALLBOX_SIP_PORT: String(await freePort()),
+    CALLBOX_SIP_WSS_PORT: String(await freePort()),
     CALLBOX_DRACHTIO_PORT: String(await freePort()),
     CALLBOX_SNMP_PORT: String(await freePort()),
     CALLBOX_RTPENGINE_NG: `127.0.0.1:${await freePort()}`,

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import tls from 'node:tls';
+import { WebSocket } from 'ws';
 import Database from 'better-sqlite3';
 import { setWebSettings } from '../../src/config/repositories/web-settings.ts';
 import { freePort } from '../helpers/ports.ts';
@@ -43,7 +44,22 @@ async function tlsOptions(port: number, callId: string): Promise<{ response: str
   }
 }
 
-test('callbox run: SIP over TLS with a certificate made on first boot, and the console setting switches the SIP trace', async (t) => {
+/** One OPTIONS over secure WebSocket (RFC 7118: one SIP message per frame, subprotocol `sip`); resolves with the response. */
+async function wssOptions(port: number, callId: string): Promise<string> {
+  const ws = new WebSocket(`wss://127.0.0.1:${port}`, ['sip'], { rejectUnauthorized: false });
+  try {
+    await new Promise((r, j) => ws.once('open', r).once('error', j));
+    const got = new Promise<string>((r) => ws.once('message', (d: Buffer) => r(d.toString())));
+    ws.send(
+      [`OPTIONS sip:127.0.0.1:${port};transport=wss SIP/2.0`, `Via: SIP/2.0/WSS browser.invalid;branch=z9hG4bK${callId}`, 'From: <sip:probe@127.0.0.1>;tag=w1', 'To: <sip:127.0.0.1>', `Call-ID: ${callId}`, 'CSeq: 1 OPTIONS', 'Max-Forwards: 70', 'Content-Length: 0', '', ''].join('\r\n'),
+    );
+    return await got;
+  } finally {
+    ws.close();
+  }
+}
+
+test('callbox run: SIP over TLS and secure WebSocket with a certificate made on first boot, and the console setting switches the SIP trace', async (t) => {
   const dataDir = tempDir(t);
   const ng = await freePort();
   const base = 33000 + (ng % 100) * 20;
@@ -54,6 +70,7 @@ test('callbox run: SIP over TLS with a certificate made on first boot, and the c
     CALLBOX_DATA_DIR: dataDir,
     CALLBOX_HTTP_PORT: String(await freePort()),
     CALLBOX_SIP_PORT: String(sipPort),
+    CALLBOX_SIP_WSS_PORT: String(await freePort()),
     CALLBOX_DRACHTIO_PORT: String(await freePort()),
     CALLBOX_SNMP_PORT: String(await freePort()),
     CALLBOX_RTPENGINE_NG: `127.0.0.1:${ng}`,
@@ -68,6 +85,8 @@ test('callbox run: SIP over TLS with a certificate made on first boot, and the c
   const first = await tlsOptions(sipPort + 1, `tls-${process.pid}-1`);
   assert.match(first.response, /^SIP\/2\.0 \d{3} /);
   assert.equal(first.fingerprint, new X509Certificate(readFileSync(certFile)).fingerprint256, 'the box presents its own certificate');
+  const overWss = await wssOptions(Number(env.CALLBOX_SIP_WSS_PORT), `wss-${process.pid}`);
+  assert.match(overWss, /^SIP\/2\.0 \d{3} [^]*Call-ID: wss-/, 'a browser phone reaches the box over wss');
 
   const traceFile = path.join(dataDir, 'sip-trace.txt');
   const switchFile = path.join(dataDir, 'sip-trace.on');

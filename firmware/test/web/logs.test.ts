@@ -33,6 +33,7 @@ test('with or without a journal, the log download of a running box holds the lin
     CALLBOX_DATA_DIR: dataDir,
     CALLBOX_HTTP_PORT: String(port),
     CALLBOX_SIP_PORT: String(await freePort()),
+    CALLBOX_SIP_WSS_PORT: String(await freePort()),
     CALLBOX_DRACHTIO_PORT: String(await freePort()),
     CALLBOX_SNMP_PORT: String(await freePort()),
     CALLBOX_RTPENGINE_NG: `127.0.0.1:${ng}`,
