@@ -114,7 +114,7 @@ export class SupervisedProcess extends EventEmitter<{ state: [ProcessState, stri
         if (!line.trim()) continue;
         this.#tail.push(line);
         if (this.#tail.length > 20) this.#tail.shift();
-        log.debug({ proc: name }, line);
+        log[relayLevel(line)]({ proc: name }, line);
       }
     };
     child.stdout?.on('data', keep);
@@ -181,4 +181,14 @@ export class SupervisedProcess extends EventEmitter<{ state: [ProcessState, stri
     clearTimeout(timer);
     this.#setState('stopped', 'stopped');
   }
+}
+
+/**
+ * A child's warnings and errors reach the box log (and so the console's log download) at their own level; the
+ * rest of its chatter only at debug. Children that log pino JSON (the SIP engine) carry a numeric level.
+ */
+export function relayLevel(line: string): 'debug' | 'warn' | 'error' {
+  const m = /^\{"level":(\d+)/.exec(line);
+  const level = m ? Number(m[1]) : 0;
+  return level >= 50 ? 'error' : level >= 40 ? 'warn' : 'debug';
 }

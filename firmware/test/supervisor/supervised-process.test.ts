@@ -80,3 +80,27 @@ async function waitUntil(cond: () => boolean, timeoutMs = 10_000): Promise<void>
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+test("a child's warnings and errors reach the box log at their level; its chatter stays at debug", async (t) => {
+  const port = await freePort();
+  const seen: { level: string; line: string }[] = [];
+  const log = createLogger('test', 'silent');
+  for (const level of ['debug', 'warn', 'error'] as const) {
+    log[level] = ((_o: unknown, line: string) => void seen.push({ level, line })) as typeof log.debug;
+  }
+  const proc = new SupervisedProcess({
+    name: 'engine',
+    cmd: process.execPath,
+    args: ['-e', `console.log('{"level":30,"msg":"started"}'); console.log('{"level":40,"msg":"trunk slow"}'); console.log('{"level":50,"msg":"bind failed"}'); require('node:net').createServer((s) => s.end()).listen(${port}, '127.0.0.1');`],
+    log,
+    ready: () => tcpReachable('127.0.0.1', port),
+  });
+  t.after(() => proc.stop());
+  await proc.start();
+  const levelOf = (msg: string) => seen.find((s) => s.line.includes(msg))?.level;
+  // The pipe may deliver the lines after the port answers.
+  for (let i = 0; i < 50 && levelOf('bind failed') === undefined; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(levelOf('started'), 'debug');
+  assert.equal(levelOf('trunk slow'), 'warn');
+  assert.equal(levelOf('bind failed'), 'error');
+});
