@@ -1,10 +1,12 @@
 // Calls benchmark (issue 4): SIPp "carrier A" calls a DID; the calls app routes it out through trunk "carrier B"
-// (SIPp UAS echoing RTP), so every call is two legs through the B2BUA with media anchored in rtpengine. Reports
-// the concurrent calls held with media (all set up, none failed) and calls per second with media, with the
-// resident memory of rtpengine, the SIP engine and the calls app. Writes JSON to argv[2]; bounded to about a
-// minute (BENCH_CONCURRENT, BENCH_CPS, BENCH_CPS_SECONDS change the load). Everything runs on loopback.
+// (SIPp UAS echoing RTP), so every call is two legs through the B2BUA with media anchored in rtpengine.
+// Finds the maximum by stepping up: concurrent calls held with media (BENCH_CONCURRENT steps, each held
+// BENCH_SECONDS) until a call fails, rtpengine does not hold them all, or RTP stops flowing in a sampled call;
+// then calls per second with media (BENCH_CPS steps, each offered for BENCH_SECONDS) the same way. Reports the
+// resident memory of rtpengine, the SIP engine and the calls app during each step and after the load. Bounded:
+// at most BENCH_MAX_STEPS steps per series and BENCH_MAX_MINUTES in all. Writes JSON to argv[2]; only loopback.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { NgClient } from '../src/media/ng-client.ts';
 import { rtpengineCommand } from '../src/media/rtpengine-process.ts';
@@ -13,9 +15,18 @@ import { spawnProcess } from '../test/helpers/process.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const out = process.argv[2] ?? path.join(root, 'bench-results', 'calls.json');
-const concurrentLevels = (process.env['BENCH_CONCURRENT'] ?? '50,150').split(',').map(Number);
-const cps = Number(process.env['BENCH_CPS'] ?? 20);
-const cpsSeconds = Number(process.env['BENCH_CPS_SECONDS'] ?? 10);
+const env = (name: string, fallback: string) => process.env[name] ?? fallback;
+const list = (s: string) => s.split(',').map(Number).filter((n) => n > 0);
+const seconds = Number(env('BENCH_SECONDS', '30'));
+const maxSteps = Number(env('BENCH_MAX_STEPS', '6'));
+const concurrentSteps = list(env('BENCH_CONCURRENT', '100,200,400,600,800,1000')).slice(0, maxSteps);
+const cpsSteps = list(env('BENCH_CPS', '10,20,40,60,80,120')).slice(0, maxSteps);
+/** Rate at which a concurrency step is built up: the concurrency series should not measure call setup rate. */
+const rampCps = Number(env('BENCH_RAMP_CPS', '50'));
+const deadline = Date.now() + Number(env('BENCH_MAX_MINUTES', '15')) * 60_000;
+/** Calls whose RTP counters are read per step (every call would load rtpengine's control socket itself). */
+const sampleSize = 10;
+const cpsCallMs = 2000;
 const scenarios = path.join(import.meta.dirname, 'calls');
 const node = process.execPath;
 const secret = 'bench-secret';
@@ -33,19 +44,51 @@ const rssMb = (pid: number | undefined): number => {
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+interface Memory {
+  rtpengineMb: number;
+  sipEngineMb: number;
+  callsAppMb: number;
+}
+const maxMemory = (a: Memory, b: Memory): Memory => ({
+  rtpengineMb: Math.max(a.rtpengineMb, b.rtpengineMb),
+  sipEngineMb: Math.max(a.sipEngineMb, b.sipEngineMb),
+  callsAppMb: Math.max(a.callsAppMb, b.callsAppMb),
+});
+
+interface Step {
+  series: 'concurrent' | 'cps';
+  /** Concurrent calls held, or calls offered per second. */
+  load: number;
+  successful: number;
+  failed: number;
+  sippExit: number | null;
+  /** Most calls rtpengine held at once during the step. */
+  peakInRtpengine: number;
+  /** Sampled calls whose every party sent rtpengine new RTP within a second, out of those sampled. */
+  rtpFlowing: number;
+  rtpSampled: number;
+  peakMemory: Memory;
+  ok: boolean;
+  reason: string;
+}
+
 const dir = mkdtempSync(path.join(tmpdir(), 'callbox-calls-bench-'));
 const stops: Array<() => Promise<unknown>> = [];
+let finished = false;
 const cleanup = async () => {
+  finished = true;
   for (const s of stops.reverse()) await s().catch(() => undefined);
   rmSync(dir, { recursive: true, force: true });
 };
 
 try {
   const ngPort = await freePort();
-  const { cmd, args } = rtpengineCommand({ bin: 'rtpengine', dataDir: dir, interfaceAddress: '127.0.0.1', ng: { host: '127.0.0.1', port: ngPort }, rtpPorts: { min: 20000, max: 29999 }, dtmfLogDest: { host: '127.0.0.1', port: ngPort + 1 } });
+  // Each call holds two legs, each with RTP and RTCP ports on both sides: the range bounds the calls rtpengine
+  // can hold, so it is wide enough for the highest default step.
+  const { cmd, args } = rtpengineCommand({ bin: 'rtpengine', dataDir: dir, interfaceAddress: '127.0.0.1', ng: { host: '127.0.0.1', port: ngPort }, rtpPorts: { min: 16384, max: 32767 }, dtmfLogDest: { host: '127.0.0.1', port: ngPort + 1 } });
   const rtpengine = spawnProcess(undefined, cmd, args.map((a) => a.replace('--log-level=5', '--log-level=3')));
   stops.push(() => rtpengine.stop());
-  const ng = new NgClient({ host: '127.0.0.1', port: ngPort, timeoutMs: 2000 });
+  const ng = new NgClient({ host: '127.0.0.1', port: ngPort, timeoutMs: 5000 });
   stops.push(async () => ng.close());
   for (let i = 0; !(await ng.ping()); i++) {
     if (i > 50) throw new Error(`rtpengine did not start:\n${rtpengine.output()}`);
@@ -84,75 +127,158 @@ try {
   stops.push(() => app.stop());
   await app.waitFor(/calls-app connected/, 20_000);
 
-  const uas = spawnProcess(undefined, 'sipp', ['-sn', 'uas', '-i', B, '-p', String(carrierPort), '-mi', B, '-mp', String(await freePort(B)), '-rtp_echo', '-nostdin'], { cwd: dir });
+  // -aa answers the calls app's OPTIONS health checks: unanswered, they take carrier-b down within ~90 s.
+  const uas = spawnProcess(undefined, 'sipp', ['-sn', 'uas', '-aa', '-i', B, '-p', String(carrierPort), '-mi', B, '-mp', String(await freePort(B)), '-rtp_echo', '-nostdin'], { cwd: dir });
   stops.push(() => uas.stop());
   await sleep(300);
 
-  const memory = () => ({ rtpengineMb: rssMb(rtpengine.child.pid), sipEngineMb: rssMb(engine.child.pid), callsAppMb: rssMb(app.child.pid) });
-  const idle = memory();
+  // A box process that dies under load ends the benchmark: that is its maximum, and what it printed says why.
+  const died: string[] = [];
+  for (const [name, proc] of [['rtpengine', rtpengine], ['sip engine', engine], ['calls app', app]] as const) {
+    void proc.exited.then(({ code, signal }) => {
+      if (finished) return;
+      died.push(`${name} exited (${signal ?? code})`);
+      console.error(`${name} exited (${signal ?? code}); its last output:\n${proc.output().slice(-4000)}`);
+    });
+  }
 
-  async function runUac(extra: string[], timeoutS: number, during?: () => Promise<void>): Promise<{ successful: number; failed: number; code: number | null; output: string }> {
+  const memory = (): Memory => ({ rtpengineMb: rssMb(rtpengine.child.pid), sipEngineMb: rssMb(engine.child.pid), callsAppMb: rssMb(app.child.pid) });
+  const idle = memory();
+  const rtpCalls = () => ng.command('list', { limit: 100_000 }).then((x) => x['calls'] as string[]).catch(() => [] as string[]);
+
+  /** Packets rtpengine has received from each party of a call, keyed by tag. */
+  const packets = async (callId: string): Promise<Map<string, number>> => {
+    const q = await ng.command('query', { 'call-id': callId }).catch(() => ({}) as Record<string, unknown>);
+    const tags = (q['tags'] ?? {}) as Record<string, { medias?: { streams?: { stats?: { packets?: number } }[] }[] }>;
+    return new Map(Object.entries(tags).map(([tag, t]) => [tag, t.medias?.[0]?.streams?.[0]?.stats?.packets ?? 0]));
+  };
+  /** Of up to sampleSize calls, how many have RTP arriving from every party: counters read twice, a second apart. */
+  const rtpFlow = async (ids: string[]): Promise<{ flowing: number; sampled: number }> => {
+    const sample = ids.slice(0, sampleSize);
+    const before = await Promise.all(sample.map(packets));
+    await sleep(1000);
+    const after = await Promise.all(sample.map(packets));
+    let flowing = 0;
+    sample.forEach((_, i) => {
+      const b = before[i]!;
+      const a = after[i]!;
+      if (a.size >= 2 && [...a].every(([tag, n]) => n > (b.get(tag) ?? 0))) flowing++;
+    });
+    return { flowing, sampled: sample.length };
+  };
+
+  async function runUac(extra: string[], timeoutS: number, watch: (done: () => boolean) => Promise<void>): Promise<{ successful: number; failed: number; code: number | null; lastError: string }> {
     const stf = path.join(dir, `stat-${Date.now()}.csv`);
     const uac = spawnProcess(undefined, 'sipp', ['-sf', path.join(scenarios, 'uac-media.xml'), '-s', '4930123400', '-i', A, '-p', String(await freePort(A)), '-mi', A, '-mp', String(await freePort(A)), '-nostdin', '-trace_stat', '-stf', stf, '-fd', '1', '-timeout', String(timeoutS), '-timeout_error', ...extra, `127.0.0.1:${sipPort}`], { cwd: scenarios });
-    if (during) await during();
+    let done = false;
+    void uac.exited.then(() => (done = true));
+    await watch(() => done);
     const { code } = await uac.exited;
     if (!existsSync(stf)) throw new Error(`SIPp wrote no statistics (exit ${code}):\n${uac.output().slice(-3000)}`);
     const lines = readFileSync(stf, 'utf8').trim().split('\n');
     const head = (lines[0] ?? '').split(';');
     const last = (lines[lines.length - 1] ?? '').split(';');
     const col = (name: string) => Number(last[head.indexOf(name)] ?? NaN);
-    return { successful: col('SuccessfulCall(C)'), failed: col('FailedCall(C)'), code, output: uac.output() };
+    const lastError = [...uac.output().matchAll(/Last Error: (.*)/g)].at(-1)?.[1]?.trim() ?? '';
+    return { successful: col('SuccessfulCall(C)'), failed: col('FailedCall(C)'), code, lastError };
   }
 
-  /** Packets rtpengine received from each party of a call: proof that media flows both ways under load. */
-  const packetsPerParty = async (callId: string | undefined): Promise<number[]> => {
-    if (!callId) return [];
-    const q = await ng.command('query', { 'call-id': callId }).catch(() => ({}) as Record<string, unknown>);
-    const tags = (q['tags'] ?? {}) as Record<string, { medias?: { streams?: { stats?: { packets?: number } }[] }[] }>;
-    return Object.values(tags).map((t) => t.medias?.[0]?.streams?.[0]?.stats?.packets ?? 0);
-  };
-  const concurrent: unknown[] = [];
-  for (const n of concurrentLevels) {
-    let peakCalls = 0;
-    let samplePackets: number[] = [];
-    let peak = memory();
-    const holdMs = 12_000;
-    const r = await runUac(['-r', '50', '-l', String(n), '-m', String(n), '-d', String(holdMs)], 60, async () => {
-      const end = Date.now() + n / 50 * 1000 + holdMs * 0.8;
-      while (Date.now() < end) {
+  /** Runs one step: samples memory and rtpengine's call count every second, RTP flow once the load is built up. */
+  async function step(series: Step['series'], load: number, sippArgs: string[], calls: number, flowAtMs: number, timeoutS: number): Promise<Step> {
+    let peakInRtpengine = 0;
+    let peakMemory = memory();
+    let flow = { flowing: 0, sampled: 0 };
+    const started = Date.now();
+    const r = await runUac(sippArgs, timeoutS, async (done) => {
+      while (!done()) {
+        const ids = await rtpCalls();
+        peakInRtpengine = Math.max(peakInRtpengine, ids.length);
+        peakMemory = maxMemory(peakMemory, memory());
+        if (!flow.sampled && Date.now() - started >= flowAtMs && ids.length) flow = await rtpFlow(ids);
         await sleep(1000);
-        const ids = await ng.command('list', { limit: 100_000 }).then((x) => x['calls'] as string[]).catch(() => [] as string[]);
-        if (ids.length >= peakCalls) {
-          peakCalls = ids.length;
-          peak = memory();
-          samplePackets = await packetsPerParty(ids[0]);
-        }
       }
     });
-    concurrent.push({ calls: n, anchoredInRtpengine: peakCalls, successful: r.successful, failed: r.failed, rtpPacketsOfOneCallPerParty: samplePackets, ...peak });
-    await sleep(1500);
+    const reason =
+      died.length ? died.join(', ')
+      : r.code !== 0 || r.failed > 0 || r.successful < calls ? `${r.failed} failed, ${r.successful}/${calls} completed (SIPp exit ${r.code}${r.lastError ? `: ${r.lastError}` : ''})`
+      : series === 'concurrent' && peakInRtpengine < load ? `rtpengine held at most ${peakInRtpengine} of ${load} calls`
+      : flow.sampled === 0 ? 'no call to sample RTP from'
+      : flow.flowing < flow.sampled ? `RTP stopped in ${flow.sampled - flow.flowing} of ${flow.sampled} sampled calls`
+      : '';
+    const s: Step = { series, load, successful: r.successful, failed: r.failed, sippExit: r.code, peakInRtpengine, rtpFlowing: flow.flowing, rtpSampled: flow.sampled, peakMemory, ok: !reason, reason };
+    console.log(`  ${series} ${load}: ${s.ok ? 'ok' : `stop: ${reason}`}; ${r.successful} ok, ${r.failed} failed, ${peakInRtpengine} in rtpengine, RTP ${flow.flowing}/${flow.sampled}, RSS rtpengine ${peakMemory.rtpengineMb} / engine ${peakMemory.sipEngineMb} / app ${peakMemory.callsAppMb} MB`);
+    return s;
   }
 
-  const rate = await runUac(['-r', String(cps), '-m', String(cps * cpsSeconds), '-d', '2000'], 60);
-  const afterLoad = memory();
+  /** Waits for the previous step's calls to end, so each step starts from an empty rtpengine. */
+  const drain = async () => {
+    for (let i = 0; i < 30 && (await rtpCalls()).length > 0; i++) await sleep(1000);
+    await sleep(1000);
+  };
+
+  const steps: Step[] = [];
+  let timedOut = false;
+  for (const n of concurrentSteps) {
+    if (Date.now() > deadline) {
+      timedOut = true;
+      break;
+    }
+    const rampMs = (n / rampCps) * 1000;
+    const holdMs = seconds * 1000;
+    // RTP is sampled when every call should be up: after the ramp, before the first calls hang up.
+    const s = await step('concurrent', n, ['-r', String(rampCps), '-l', String(n), '-m', String(n), '-d', String(rampMs + holdMs)], n, rampMs + holdMs * 0.5, Math.ceil((2 * rampMs + holdMs) / 1000) + 60);
+    steps.push(s);
+    await drain();
+    if (!s.ok) break;
+  }
+  for (const rate of cpsSteps) {
+    if (died.length) break;
+    if (Date.now() > deadline) {
+      timedOut = true;
+      break;
+    }
+    const s = await step('cps', rate, ['-r', String(rate), '-m', String(rate * seconds), '-d', String(cpsCallMs)], rate * seconds, seconds * 500, seconds + 60);
+    steps.push(s);
+    await drain();
+    if (!s.ok) break;
+  }
+
+  await sleep(3000);
+  const after = memory();
+  const leftInRtpengine = (await rtpCalls()).length;
+  const best = (series: Step['series']) => steps.filter((s) => s.series === series && s.ok).at(-1)?.load ?? 0;
   const result = {
-    machine: { cpus: (await import('node:os')).cpus().length },
+    conditions: { cpus: cpus().length, seconds, rampCps, cpsCallMs, timedOut, note: 'loopback; SIPp, rtpengine, the SIP engine and the calls app share the machine' },
+    maxConcurrentWithMedia: best('concurrent'),
+    maxCallsPerSecondWithMedia: best('cps'),
     idle,
-    concurrent,
-    callsPerSecond: { offered: cps, seconds: cpsSeconds, callLengthMs: 2000, successful: rate.successful, failed: rate.failed, ...afterLoad },
+    steps,
+    after,
+    leftInRtpengine,
   };
   mkdirSync(path.dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify(result, null, 2));
+  writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
 
-  const rows: string[][] = [['load', 'ok', 'failed', 'in rtpengine', 'RTP pkts/party (1 call)', 'rtpengine MB', 'sip-engine MB', 'calls app MB']];
-  rows.push(['idle', '', '', '0', '', String(idle.rtpengineMb), String(idle.sipEngineMb), String(idle.callsAppMb)]);
-  for (const c of concurrent as Array<Record<string, number | number[]>>) {
-    rows.push([`${c['calls']} concurrent`, String(c['successful']), String(c['failed']), String(c['anchoredInRtpengine']), String(c['rtpPacketsOfOneCallPerParty']), String(c['rtpengineMb']), String(c['sipEngineMb']), String(c['callsAppMb'])]);
+  const mb = (m: Memory) => [String(m.rtpengineMb), String(m.sipEngineMb), String(m.callsAppMb)];
+  const rows: string[][] = [['load', 'result', 'ok', 'failed', 'in rtpengine', 'RTP flowing', 'rtpengine MB', 'sip-engine MB', 'calls app MB']];
+  rows.push(['idle', '', '', '', '0', '', ...mb(idle)]);
+  for (const s of steps) {
+    rows.push([s.series === 'concurrent' ? `${s.load} concurrent, ${seconds} s` : `${s.load} calls/s x ${seconds} s`, s.ok ? 'ok' : 'stop', String(s.successful), String(s.failed), String(s.peakInRtpengine), `${s.rtpFlowing}/${s.rtpSampled}`, ...mb(s.peakMemory)]);
   }
-  rows.push([`${cps} calls/s x ${cpsSeconds}s`, String(rate.successful), String(rate.failed), '', '', String(afterLoad.rtpengineMb), String(afterLoad.sipEngineMb), String(afterLoad.callsAppMb)]);
+  rows.push(['after the load', '', '', '', String(leftInRtpengine), '', ...mb(after)]);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  console.log('');
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  '));
-  console.log('(every call: 2 legs through the B2BUA, RTP both ways through rtpengine; memory is resident set size)');
+  for (const s of steps.filter((x) => !x.ok)) console.log(`${s.series} stopped at ${s.load}: ${s.reason}`);
+  if (timedOut) console.log('BENCH_MAX_MINUTES reached: later steps not run');
+  /** The maximum is only found when a step stopped the series; say so when every step planned passed. */
+  const verdict = (series: Step['series'], planned: number, knob: string) => {
+    const run = steps.filter((s) => s.series === series);
+    return run.length === planned && run.every((s) => s.ok) ? ` (every step passed: raise ${knob})` : run.length === 0 ? ' (not run)' : '';
+  };
+  console.log(`max concurrent calls with media: ${result.maxConcurrentWithMedia}${verdict('concurrent', concurrentSteps.length, 'BENCH_CONCURRENT')}`);
+  console.log(`max calls per second with media: ${result.maxCallsPerSecondWithMedia}${verdict('cps', cpsSteps.length, 'BENCH_CPS')}`);
+  console.log('(every call: 2 legs through the B2BUA, RTP both ways through rtpengine; RTP flowing = sampled calls whose every party sent new RTP within 1 s; memory is resident set size, peak during the step)');
 } finally {
   await cleanup();
 }
