@@ -29,8 +29,8 @@ test('an extension that does not answer forwards to a queue: the caller waits th
 
   const aliceSince = alice.events.length;
   alice.command('dial', '*48');
-  const up = await until('agent connected', () => alice.events.slice(aliceSince).filter((e) => e.type === 'CALL_ESTABLISHED')[1], 15_000);
-  assert.match(up.peeruri ?? '', /1005@/, 'the agent sees the caller');
+  // The agent is connected with the caller (their peer is the caller's number, not the *48 code call).
+  await until('agent connected', () => alice.events.slice(aliceSince).find((e) => e.type === 'CALL_ESTABLISHED' && /1005@/.test(e.peeruri ?? '')), 15_000);
   assert.equal(h.queues.acd.agent('1001').state, 'on-call');
   await sleep(500);
   const e0 = total(await eve.rtpReceived());
@@ -56,4 +56,26 @@ test('an extension that does not answer forwards to a queue: the caller waits th
   ]);
   const log = listQueueEvents(h.db, { interactionId: entry.interactionId });
   assert.deepEqual(log.map((e) => e.type).filter((x) => x === 'enter' || x === 'connect' || x === 'complete'), ['enter', 'connect', 'complete']);
+});
+
+test('an extension forwarding every call to a queue: the caller is answered by the queue, with one CDR for their leg', async (t) => {
+  const h = await startQueueHarness(t);
+  const eve = await h.phone(t, '1005', { toneHz: 660, address: '127.0.0.3' });
+  eve.command('dial', '1007');
+  await eve.waitEvent('CALL_ESTABLISHED');
+  const entry = await until('the caller waits in queue 500', () => h.queues.acd.queue('500').entries[0]);
+  await sleep(1500);
+  assert.ok(total(await eve.rtpReceived()) > 30, 'the caller hears the queue music');
+  eve.command('hangup');
+  await eve.waitEvent('CALL_CLOSED');
+  await until('the caller left the queue', () => h.queues.acd.queue('500').entries.length === 0);
+  await until('rtpengine holds no call', async () => (await h.mediaCalls()).length === 0);
+  const cdrs = await until('CDR ended', () => {
+    const c = listCdrs(h.db);
+    return c.every((x) => x.endedAt) && c;
+  });
+  assert.deepEqual(
+    cdrs.map((c) => [c.interactionId, c.caller, c.callee, c.disposition]),
+    [[entry.interactionId, '1005', '1007', 'answered']],
+  );
 });

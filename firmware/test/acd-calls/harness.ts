@@ -19,8 +19,9 @@ export const PASSWORD = (ext: string) => `pw-${ext}-secret`;
 
 /**
  * Three agents (1001-1003), an overflow target (1004), a caller (1005), an extension forwarding to queue 501 when
- * not answered (1006); queues for ring-all, round-robin, overflow on max wait, announcements with an exit key,
- * and callbacks; a carrier (SIPp on 127.0.0.5) whose DID +4930123459 goes to the ring-all queue.
+ * not answered (1006) and one forwarding every call to queue 500 (1007); queues for ring-all, round-robin,
+ * overflow on max wait, announcements with an exit key, and callbacks; a carrier (SIPp on 127.0.0.5) whose DID
+ * +4930123459 goes to the ring-all queue.
  */
 export function queueSite(carrierPort: number): string {
   const ext = (n: string, name: string, agent: boolean) => `  - { number: "${n}", name: ${name}, password: "${PASSWORD(n)}"${agent ? ', agent: { skills: {} }' : ''} }`;
@@ -34,6 +35,7 @@ ${ext('1003', 'Chloe Martin', true)}
 ${ext('1004', 'David Okafor', false)}
 ${ext('1005', 'Eve Caller', false)}
   - { number: "1006", name: Frank Forward, password: "${PASSWORD('1006')}", ring_timeout_s: 5, forward: { no_answer: "queue:501" } }
+  - { number: "1007", name: Grace Always, password: "${PASSWORD('1007')}", forward: { always: "queue:500" } }
 queues:
   - { number: "500", name: Support, strategy: ring-all, members: ["1001", "1002"], ring_timeout_s: 30, wrapup_s: 0, announce_every_s: null }
   - { number: "501", name: Sales, strategy: round-robin, members: ["1001", "1002"], ring_timeout_s: 30, wrapup_s: 0, announce_every_s: null }
