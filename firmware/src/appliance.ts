@@ -120,7 +120,7 @@ export async function startAppliance(env: Env, log: Logger): Promise<Appliance> 
       configChanges,
       ...mediaStateFromHealth(health),
       // rtpengine sends its DTMF events to the ng port + 1 (rtpengine-process.ts).
-      queueCalls: async (deps) => (queues = await startQueueCalls(deps, { promptsDir: assetPath.prompts(), dtmf: { host: '127.0.0.1', port: env.CALLBOX_RTPENGINE_NG.port + 1 } })),
+      queueCalls: async (deps) => (queues = await startQueueCalls(deps, { dtmf: { host: '127.0.0.1', port: env.CALLBOX_RTPENGINE_NG.port + 1 } })),
     });
     stops.push(() => calls.stop());
     if (queues) stops.push(showQueues(queues, web.live, (ext) => calls.registrar.lookup(ext).length > 0));

@@ -1,7 +1,7 @@
 import type { Acd, AcdInput } from '../acd/index.ts';
 import type { CallDeps } from '../calls/call-deps.ts';
 import type { Logger } from '../log.ts';
-import type { PromptFiles } from './prompts.ts';
+import type { PromptLibrary } from '../media/prompt-library.ts';
 import type { QueuedCaller } from './queued-caller.ts';
 import type { QueueSite } from './site-config.ts';
 
@@ -10,7 +10,7 @@ export interface AdapterContext {
   deps: CallDeps;
   acd: Acd;
   log: Logger;
-  prompts: PromptFiles;
+  prompts: PromptLibrary;
   /** Queued and connected callers by the caller's Call-ID (also the ACD's call id and rtpengine's call-id). */
   callers: Map<string, QueuedCaller>;
   site(): QueueSite;

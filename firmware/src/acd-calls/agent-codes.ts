@@ -5,7 +5,7 @@ import type { LiveCall } from '../calls/live-calls.ts';
 import type { CallMedia } from '../media/call-media.ts';
 import { playSequence } from '../media/prompt-player.ts';
 import type { AdapterContext } from './adapter-context.ts';
-import { answerInBox } from './answer-call.ts';
+import { answerInBox } from '../calls/answer-in-box.ts';
 
 type AgentAction = 'agent_login' | 'agent_logout' | 'agent_pause' | 'agent_unpause';
 

@@ -7,7 +7,7 @@ import { CallMedia } from '../media/call-media.ts';
 import { pressKeyAnnouncement } from '../media/number-prompts.ts';
 import { playSequence } from '../media/prompt-player.ts';
 import type { AdapterContext } from './adapter-context.ts';
-import { placeholderAnswer } from './answer-call.ts';
+import { placeholderAnswer } from '../calls/answer-in-box.ts';
 import { callerHungUp, endCaller, type QueuedCaller } from './queued-caller.ts';
 
 type DialCallback = Extract<AcdCommand, { type: 'dial-callback' }>;

@@ -14,15 +14,12 @@ import { enterQueue } from './queue-entry.ts';
 import type { QueuedCaller } from './queued-caller.ts';
 import { cancelOffer, ringAgent } from './ring-agent.ts';
 import { routeOut } from './route-out.ts';
-import { PromptFiles } from './prompts.ts';
 import { QueueLog, type TodayCounts } from './queue-log.ts';
 import { readQueueSite, type QueueSite } from './site-config.ts';
 
 export interface QueueCallsOptions {
   /** Where rtpengine sends DTMF events (its --dtmf-log-dest); without it key presses are not heard. */
   dtmf?: { host: string; port: number };
-  /** The built prompts (assetPath.prompts()). */
-  promptsDir: string;
   /** How often the distributor's timers and the configuration revision are checked (default 500 ms). */
   tickMs?: number;
   now?: () => number;
@@ -94,7 +91,7 @@ export async function startQueueCalls(deps: CallDeps, o: QueueCallsOptions): Pro
   };
   const submit = (input: AcdInput) => enqueue(input.type, () => acd.handle(input, now()));
 
-  const ctx: AdapterContext = { deps, acd, log, prompts: new PromptFiles(o.promptsDir, deps.db), callers: new Map<string, QueuedCaller>(), site: () => site, now, submit };
+  const ctx: AdapterContext = { deps, acd, log, prompts: deps.prompts, callers: new Map<string, QueuedCaller>(), site: () => site, now, submit };
 
   const execute = (out: AcdOutput) => {
     queueLog.write(out.events);

@@ -5,7 +5,7 @@ import type { CallMedia } from '../media/call-media.ts';
 import { startMusic } from '../media/prompt-player.ts';
 import type { AdapterContext } from './adapter-context.ts';
 import { mohFile, startPeriodicPrompt } from './announce.ts';
-import { answerInBox } from './answer-call.ts';
+import { answerInBox } from '../calls/answer-in-box.ts';
 import { callerHungUp, endCaller, type QueuedCaller } from './queued-caller.ts';
 
 /**

@@ -35,6 +35,10 @@ export class PromptLibrary {
     return file;
   }
 
+  files(ids: readonly string[]): string[] {
+    return ids.map((id) => this.file(id));
+  }
+
   exists(id: string): boolean {
     return existsSync(this.file(id));
   }

@@ -93,7 +93,7 @@ export async function startQueueHarness(t: Ctx): Promise<QueueHarness> {
     onMediaChange: () => () => undefined,
     reconcileIntervalMs: 2000,
     registrar: { minExpiresS: 30 },
-    queueCalls: async (deps) => (queues = await startQueueCalls(deps, { promptsDir: assetPath.prompts(), dtmf: { host: '127.0.0.1', port: rtp.dtmfPort }, tickMs: 200 })),
+    queueCalls: async (deps) => (queues = await startQueueCalls(deps, { dtmf: { host: '127.0.0.1', port: rtp.dtmfPort }, tickMs: 200 })),
   });
   started.s = services;
   if (queues === undefined) throw new Error('the queue app did not start');

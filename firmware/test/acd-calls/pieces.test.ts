@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { placeholderAnswer } from '../../src/acd-calls/answer-call.ts';
+import { placeholderAnswer } from '../../src/calls/answer-in-box.ts';
 import { startOfDay } from '../../src/acd-calls/queue-log.ts';
 import { offerFailure } from '../../src/acd-calls/ring-agent.ts';
 import { isUsableSdp } from '../../src/media/call-media.ts';

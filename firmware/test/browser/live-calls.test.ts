@@ -84,7 +84,7 @@ async function startBox(t: { after(fn: () => unknown): void }) {
     digestAlgorithms: ['MD5'],
     registrar: { minExpiresS: 30 },
     liveState: live,
-    queueCalls: async (deps) => (queues = await startQueueCalls(deps, { promptsDir: assetPath.prompts(), dtmf: { host: '127.0.0.1', port: rtp.dtmfPort }, tickMs: 200 })),
+    queueCalls: async (deps) => (queues = await startQueueCalls(deps, { dtmf: { host: '127.0.0.1', port: rtp.dtmfPort }, tickMs: 200 })),
   });
   t.after(() => services.stop());
   if (queues === undefined) throw new Error('the queue app did not start');

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { CallDeps } from '../calls/call-deps.ts';
-import { tagOf, type Dialog, type SrfRequest, type SrfResponse } from '../calls/sip-types.ts';
+import type { CallDeps } from './call-deps.ts';
+import { tagOf, type Dialog, type SrfRequest, type SrfResponse } from './sip-types.ts';
 import { CallMedia } from '../media/call-media.ts';
 
-/** The box answering a call itself (queue, agent code): the caller's media is anchored with no far party yet. */
+/** The box answering a call itself (queue, feature code): the caller's media is anchored with no far party yet. */
 export interface AnsweredCall {
   dialog: Dialog;
   media: CallMedia;
