@@ -90,10 +90,11 @@ export class TransactionLayer {
       // retransmitted INVITEs meanwhile (Timer L) without answering them, so the 2xx need not be kept here
       txn.state = 'accepted';
       txn.lastResponse = undefined;
-      txn.timers.push(this.wheel.schedule(t64, () => this.terminateServer(txn)));
+      // A one-element array, not a push onto an empty one (which reserves 17 slots): it lingers 32 s.
+      txn.timers = [this.wheel.schedule(t64, () => this.terminateServer(txn))];
     } else {
       txn.state = 'completed';
-      txn.timers.push(this.wheel.schedule(reliable ? 0 : t64, () => this.terminateServer(txn))); // Timer J
+      txn.timers = [this.wheel.schedule(reliable ? 0 : t64, () => this.terminateServer(txn))]; // Timer J
     }
     return wire;
   }
@@ -116,7 +117,7 @@ export class TransactionLayer {
     txn.state = 'confirmed';
     txn.lastResponse = undefined;
     this.clearServerTimers(txn);
-    txn.timers.push(this.wheel.schedule(txn.dest.proto === 'udp' ? this.timers.t4 : 0, () => this.terminateServer(txn)));
+    txn.timers = [this.wheel.schedule(txn.dest.proto === 'udp' ? this.timers.t4 : 0, () => this.terminateServer(txn))];
   }
 
   /** Drops an unanswered transaction after `ms` (the app never answered). */
@@ -225,18 +226,20 @@ export class TransactionLayer {
       this.hooks.send(txn.dest, txn.ack);
       txn.state = 'completed';
       // Timer D: RFC 3261 asks for at least 32 s, which is 64*T1 with the default T1
-      txn.timers.push(this.wheel.schedule(reliable ? 0 : t64, () => this.terminateClient(txn)));
+      txn.timers = [this.wheel.schedule(reliable ? 0 : t64, () => this.terminateClient(txn))];
     } else if (txn.method === 'INVITE') {
       txn.state = 'accepted';
-      txn.timers.push(this.wheel.schedule(t64, () => this.terminateClient(txn))); // Timer M
+      txn.timers = [this.wheel.schedule(t64, () => this.terminateClient(txn))]; // Timer M
     } else {
       txn.state = 'completed';
-      txn.timers.push(this.wheel.schedule(reliable ? 0 : this.timers.t4, () => this.terminateClient(txn))); // Timer K
+      txn.timers = [this.wheel.schedule(reliable ? 0 : this.timers.t4, () => this.terminateClient(txn))]; // Timer K
     }
     txn.onResponse(res, src, false);
-    // The handler has read what it needs; the transaction lingers (Timers D, K, M) with its identifiers only.
+    // The handler has read what it needs; the transaction lingers (Timers D, K, M) with its identifiers only,
+    // and only an accepted INVITE hears from the network again (retransmitted 2xx).
     txn.req = txn.req.identity();
     txn.wire = '';
+    if (txn.state !== 'accepted') txn.onResponse = ignoreResponse;
     return true;
   }
 
@@ -252,6 +255,8 @@ export class TransactionLayer {
     txn.timers = [];
   }
 }
+
+const ignoreResponse: ResponseHandler = () => undefined;
 
 /** RFC 3261 section 17.1.1.3: the ACK for a non-2xx final response, in the INVITE's transaction. */
 function buildAck(invite: SipMessage, res: SipMessage): SipMessage {
