@@ -3,7 +3,8 @@
 // Finds the maximum by stepping up: concurrent calls held with media (BENCH_CONCURRENT steps, each held
 // BENCH_SECONDS) until a call fails, rtpengine does not hold them all, or RTP stops flowing in a sampled call;
 // then calls per second with media (BENCH_CPS steps, each offered for BENCH_SECONDS) the same way. Reports the
-// resident memory of rtpengine, the SIP engine and the calls app during each step and after the load. Bounded:
+// resident memory of rtpengine, the SIP engine and the calls app during each step and after the load. Each series
+// runs on freshly started processes. Bounded:
 // at most BENCH_MAX_STEPS steps per series and BENCH_MAX_MINUTES in all. Writes JSON to argv[2]; only loopback.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -74,22 +75,42 @@ interface Step {
 
 const dir = mkdtempSync(path.join(tmpdir(), 'callbox-calls-bench-'));
 const stops: Array<() => Promise<unknown>> = [];
-let finished = false;
 const cleanup = async () => {
-  finished = true;
   for (const s of stops.reverse()) await s().catch(() => undefined);
   rmSync(dir, { recursive: true, force: true });
 };
 
-try {
+interface Box {
+  ng: NgClient;
+  sipPort: number;
+  /** Box processes that exited while the box was up: a crash under load is a maximum too. */
+  died: string[];
+  memory(): Memory;
+  stop(): Promise<void>;
+}
+
+/**
+ * rtpengine, the SIP engine, the calls app and the SIPp carrier B, fresh for each series so that a process that
+ * died in one series does not hide the other's figures.
+ */
+async function startBox(name: string): Promise<Box> {
+  const boxDir = path.join(dir, name);
+  mkdirSync(boxDir);
+  const own: Array<() => Promise<unknown>> = [];
+  let stopping = false;
+  const stop = async () => {
+    stopping = true;
+    for (const s of own.reverse()) await s().catch(() => undefined);
+  };
+  stops.push(stop);
   const ngPort = await freePort();
   // Each call holds two legs, each with RTP and RTCP ports on both sides: the range bounds the calls rtpengine
   // can hold, so it is wide enough for the highest default step.
-  const { cmd, args } = rtpengineCommand({ bin: 'rtpengine', dataDir: dir, interfaceAddress: '127.0.0.1', ng: { host: '127.0.0.1', port: ngPort }, rtpPorts: { min: 16384, max: 32767 }, dtmfLogDest: { host: '127.0.0.1', port: ngPort + 1 } });
+  const { cmd, args } = rtpengineCommand({ bin: 'rtpengine', dataDir: boxDir, interfaceAddress: '127.0.0.1', ng: { host: '127.0.0.1', port: ngPort }, rtpPorts: { min: 16384, max: 32767 }, dtmfLogDest: { host: '127.0.0.1', port: ngPort + 1 } });
   const rtpengine = spawnProcess(undefined, cmd, args.map((a) => a.replace('--log-level=5', '--log-level=3')));
-  stops.push(() => rtpengine.stop());
+  own.push(() => rtpengine.stop());
   const ng = new NgClient({ host: '127.0.0.1', port: ngPort, timeoutMs: 5000 });
-  stops.push(async () => ng.close());
+  own.push(async () => ng.close());
   for (let i = 0; !(await ng.ping()); i++) {
     if (i > 50) throw new Error(`rtpengine did not start:\n${rtpengine.output()}`);
     await sleep(100);
@@ -100,11 +121,11 @@ try {
   const engine = spawnProcess(undefined, node, [path.join(root, 'firmware/src/cli.ts'), 'sip-engine', '--contact', `sip:127.0.0.1:${sipPort};transport=udp`, '--port', String(adminPort), '--secret', secret, '--loglevel', 'warn'], {
     env: { ...process.env, CALLBOX_LOG_FORMAT: 'json' },
   });
-  stops.push(() => engine.stop());
+  own.push(() => engine.stop());
   await engine.waitFor(/sip engine ready/, 20_000);
 
   const carrierPort = await freePort(B);
-  const site = path.join(dir, 'site.yaml');
+  const site = path.join(boxDir, 'site.yaml');
   writeFileSync(
     site,
     [
@@ -121,55 +142,63 @@ try {
       '',
     ].join('\n'),
   );
-  const dataDir = path.join(dir, 'data');
+  const dataDir = path.join(boxDir, 'data');
   mkdirSync(dataDir);
   const app = spawnProcess(undefined, node, [path.join(import.meta.dirname, 'apps/calls-app.ts'), String(adminPort), secret, String(ngPort), dataDir, site]);
-  stops.push(() => app.stop());
+  own.push(() => app.stop());
   await app.waitFor(/calls-app connected/, 20_000);
 
   // -aa answers the calls app's OPTIONS health checks: unanswered, they take carrier-b down within ~90 s.
-  const uas = spawnProcess(undefined, 'sipp', ['-sn', 'uas', '-aa', '-i', B, '-p', String(carrierPort), '-mi', B, '-mp', String(await freePort(B)), '-rtp_echo', '-nostdin'], { cwd: dir });
-  stops.push(() => uas.stop());
+  const uas = spawnProcess(undefined, 'sipp', ['-sn', 'uas', '-aa', '-i', B, '-p', String(carrierPort), '-mi', B, '-mp', String(await freePort(B)), '-rtp_echo', '-nostdin'], { cwd: boxDir });
+  own.push(() => uas.stop());
   await sleep(300);
 
-  // A box process that dies under load ends the benchmark: that is its maximum, and what it printed says why.
   const died: string[] = [];
-  for (const [name, proc] of [['rtpengine', rtpengine], ['sip engine', engine], ['calls app', app]] as const) {
+  for (const [what, proc] of [['rtpengine', rtpengine], ['sip engine', engine], ['calls app', app]] as const) {
     void proc.exited.then(({ code, signal }) => {
-      if (finished) return;
-      died.push(`${name} exited (${signal ?? code})`);
-      console.error(`${name} exited (${signal ?? code}); its last output:\n${proc.output().slice(-4000)}`);
+      if (stopping) return;
+      died.push(`${what} exited (${signal ?? code})`);
+      console.error(`${what} exited (${signal ?? code}); its last output:\n${proc.output().slice(-4000)}`);
     });
   }
-
   const memory = (): Memory => ({ rtpengineMb: rssMb(rtpengine.child.pid), sipEngineMb: rssMb(engine.child.pid), callsAppMb: rssMb(app.child.pid) });
+  return { ng, sipPort, died, memory, stop };
+}
+
+try {
+  let box = await startBox('concurrent');
+  const memory = () => box.memory();
   const idle = memory();
-  const rtpCalls = () => ng.command('list', { limit: 100_000 }).then((x) => x['calls'] as string[]).catch(() => [] as string[]);
+  const rtpCalls = () => box.ng.command('list', { limit: 100_000 }).then((x) => x['calls'] as string[]).catch(() => [] as string[]);
 
   /** Packets rtpengine has received from each party of a call, keyed by tag. */
   const packets = async (callId: string): Promise<Map<string, number>> => {
-    const q = await ng.command('query', { 'call-id': callId }).catch(() => ({}) as Record<string, unknown>);
+    const q = await box.ng.command('query', { 'call-id': callId }).catch(() => ({}) as Record<string, unknown>);
     const tags = (q['tags'] ?? {}) as Record<string, { medias?: { streams?: { stats?: { packets?: number } }[] }[] }>;
     return new Map(Object.entries(tags).map(([tag, t]) => [tag, t.medias?.[0]?.streams?.[0]?.stats?.packets ?? 0]));
   };
-  /** Of up to sampleSize calls, how many have RTP arriving from every party: counters read twice, a second apart. */
+  /** Of up to sampleSize calls still up a second later, how many had new RTP from every party within that second. */
   const rtpFlow = async (ids: string[]): Promise<{ flowing: number; sampled: number }> => {
     const sample = ids.slice(0, sampleSize);
     const before = await Promise.all(sample.map(packets));
     await sleep(1000);
     const after = await Promise.all(sample.map(packets));
     let flowing = 0;
+    let sampled = 0;
     sample.forEach((_, i) => {
       const b = before[i]!;
       const a = after[i]!;
-      if (a.size >= 2 && [...a].every(([tag, n]) => n > (b.get(tag) ?? 0))) flowing++;
+      // A call that ended (or was not yet answered) within the second says nothing about RTP: not counted.
+      if (a.size < 2) return;
+      sampled++;
+      if ([...a].every(([tag, n]) => n > (b.get(tag) ?? 0))) flowing++;
     });
-    return { flowing, sampled: sample.length };
+    return { flowing, sampled };
   };
 
   async function runUac(extra: string[], timeoutS: number, watch: (done: () => boolean) => Promise<void>): Promise<{ successful: number; failed: number; code: number | null; lastError: string }> {
     const stf = path.join(dir, `stat-${Date.now()}.csv`);
-    const uac = spawnProcess(undefined, 'sipp', ['-sf', path.join(scenarios, 'uac-media.xml'), '-s', '4930123400', '-i', A, '-p', String(await freePort(A)), '-mi', A, '-mp', String(await freePort(A)), '-nostdin', '-trace_stat', '-stf', stf, '-fd', '1', '-timeout', String(timeoutS), '-timeout_error', ...extra, `127.0.0.1:${sipPort}`], { cwd: scenarios });
+    const uac = spawnProcess(undefined, 'sipp', ['-sf', path.join(scenarios, 'uac-media.xml'), '-s', '4930123400', '-i', A, '-p', String(await freePort(A)), '-mi', A, '-mp', String(await freePort(A)), '-nostdin', '-trace_stat', '-stf', stf, '-fd', '1', '-timeout', String(timeoutS), '-timeout_error', ...extra, `127.0.0.1:${box.sipPort}`], { cwd: scenarios });
     let done = false;
     void uac.exited.then(() => (done = true));
     await watch(() => done);
@@ -199,7 +228,7 @@ try {
       }
     });
     const reason =
-      died.length ? died.join(', ')
+      box.died.length ? box.died.join(', ')
       : r.code !== 0 || r.failed > 0 || r.successful < calls ? `${r.failed} failed, ${r.successful}/${calls} completed (SIPp exit ${r.code}${r.lastError ? `: ${r.lastError}` : ''})`
       : series === 'concurrent' && peakInRtpengine < load ? `rtpengine held at most ${peakInRtpengine} of ${load} calls`
       : flow.sampled === 0 ? 'no call to sample RTP from'
@@ -212,6 +241,7 @@ try {
 
   /** Waits for the previous step's calls to end, so each step starts from an empty rtpengine. */
   const drain = async () => {
+    if (box.died.length) return;
     for (let i = 0; i < 30 && (await rtpCalls()).length > 0; i++) await sleep(1000);
     await sleep(1000);
   };
@@ -231,8 +261,16 @@ try {
     await drain();
     if (!s.ok) break;
   }
+  /** Memory once a series' calls have ended, and the rtpengine sessions nobody deleted. */
+  const settle = async () => {
+    await sleep(3000);
+    return { ...memory(), leftInRtpengine: (await rtpCalls()).length };
+  };
+  const afterConcurrent = await settle();
+  // A fresh box for the rate series: the concurrency series may have ended with a process down.
+  await box.stop();
+  box = await startBox('cps');
   for (const rate of cpsSteps) {
-    if (died.length) break;
     if (Date.now() > deadline) {
       timedOut = true;
       break;
@@ -243,9 +281,7 @@ try {
     if (!s.ok) break;
   }
 
-  await sleep(3000);
-  const after = memory();
-  const leftInRtpengine = (await rtpCalls()).length;
+  const afterCps = await settle();
   const best = (series: Step['series']) => steps.filter((s) => s.series === series && s.ok).at(-1)?.load ?? 0;
   const result = {
     conditions: { cpus: cpus().length, seconds, rampCps, cpsCallMs, timedOut, note: 'loopback; SIPp, rtpengine, the SIP engine and the calls app share the machine' },
@@ -253,8 +289,8 @@ try {
     maxCallsPerSecondWithMedia: best('cps'),
     idle,
     steps,
-    after,
-    leftInRtpengine,
+    afterConcurrent,
+    afterCps,
   };
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
@@ -265,7 +301,8 @@ try {
   for (const s of steps) {
     rows.push([s.series === 'concurrent' ? `${s.load} concurrent, ${seconds} s` : `${s.load} calls/s x ${seconds} s`, s.ok ? 'ok' : 'stop', String(s.successful), String(s.failed), String(s.peakInRtpengine), `${s.rtpFlowing}/${s.rtpSampled}`, ...mb(s.peakMemory)]);
   }
-  rows.push(['after the load', '', '', '', String(leftInRtpengine), '', ...mb(after)]);
+  rows.push(['after the concurrent series', '', '', '', String(afterConcurrent.leftInRtpengine), '', ...mb(afterConcurrent)]);
+  rows.push(['after the calls/s series', '', '', '', String(afterCps.leftInRtpengine), '', ...mb(afterCps)]);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   console.log('');
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  '));
