@@ -10,6 +10,7 @@ import { ensureFirstBoot } from '../../src/config/first-boot.ts';
 import { hashPassword } from '../../src/config/passwords.ts';
 import { upsertUser } from '../../src/config/repositories/users.ts';
 import { applySiteFile } from '../../src/config/site-apply.ts';
+import { middayTimeZone } from '../helpers/clock.ts';
 import { createLogger } from '../../src/log.ts';
 import { parseSipEngineArgs } from '../../src/sip-engine/cli-args.ts';
 import { startSipEngine } from '../../src/sip-engine/main.ts';
@@ -32,7 +33,7 @@ const sipPassword = (ext: string) => `pw-${ext}-secret`;
 
 const SITE = `
 version: 1
-site: { name: Live test, timezone: Europe/Berlin, country: DE, language: en }
+site: { name: Live test, timezone: ${middayTimeZone()}, country: DE, language: en }
 extensions:
   - { number: "1001", name: Alice Becker, password: "${sipPassword('1001')}", agent: { skills: {} } }
   - { number: "1005", name: Eve Caller, password: "${sipPassword('1005')}" }
