@@ -158,7 +158,7 @@ function showQueues(q: QueueCalls, live: InMemoryLiveState, registered: (ext: st
 }
 
 async function startRtpengine(env: Env, log: Logger, health: ComponentHealth, stops: Array<() => Promise<void> | void>) {
-  const ng = new NgClient({ host: env.CALLBOX_RTPENGINE_NG.host, port: env.CALLBOX_RTPENGINE_NG.port, timeoutMs: 1000 });
+  const ng = new NgClient({ host: env.CALLBOX_RTPENGINE_NG.host, port: env.CALLBOX_RTPENGINE_NG.port, timeoutMs: 1000, log });
   stops.push(() => ng.close());
   health.set('rtpengine', 'starting', `ng ${env.CALLBOX_RTPENGINE_NG.host}:${env.CALLBOX_RTPENGINE_NG.port}`);
 

@@ -1,4 +1,5 @@
 import { Client } from 'rtpengine-client';
+import type { Logger } from '../log.ts';
 
 export type NgCommand = 'ping' | 'offer' | 'answer' | 'delete' | 'query' | 'list' | 'playMedia' | 'stopMedia' | 'blockMedia' | 'unblockMedia' | 'startRecording' | 'stopRecording' | 'playDTMF' | 'statistics';
 
@@ -19,10 +20,13 @@ export class NgClient {
   readonly port: number;
   readonly #client: Client;
 
-  constructor(opts: { host: string; port: number; timeoutMs?: number }) {
+  constructor(opts: { host: string; port: number; timeoutMs?: number; log?: Logger }) {
     this.host = opts.host;
     this.port = opts.port;
     this.#client = new Client({ localAddress: opts.host.includes(':') ? '::' : '0.0.0.0', timeout: opts.timeoutMs ?? 1500 });
+    // A reply that comes after its command timed out (a busy rtpengine) is an 'error' event of the client; unheard,
+    // it would end the process and every call with it. The command itself already failed with a timeout.
+    this.#client.on('error', (err: Error) => opts.log?.warn({ err: err.message }, 'rtpengine reply that no command waits for'));
   }
 
   async command(name: NgCommand, params: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
