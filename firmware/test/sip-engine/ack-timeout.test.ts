@@ -12,6 +12,8 @@ test('no ACK for the 200: the 2xx is retransmitted, then BYE to the caller and a
   });
   const r = await runSipp(t, ['-sf', 'uac-no-ack.xml', target, '-i', '127.0.0.10', '-p', '0', '-m', '1']);
   assert.equal(r.code, 0, r.output);
+  // SIPp may exit before the app has read the engine's notice (a loaded machine): wait for it, bounded.
+  for (let i = 0; i < 50 && reasons.length === 0; i++) await new Promise((res) => setTimeout(res, 100));
   assert.deepEqual(reasons, ['ACK timeout']);
   const c = engine.counters();
   assert.ok(c.retransmissions >= 3, `200 retransmitted: ${c.retransmissions}`);
