@@ -5,27 +5,12 @@ import net from 'node:net';
 import path from 'node:path';
 import { test } from 'node:test';
 import { alive, spawnProcess } from '../helpers/process.ts';
-import { freePort } from '../helpers/ports.ts';
+import { boxEnv } from '../helpers/box-env.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const cli = path.resolve(import.meta.dirname, '../../src/cli.ts');
 
-async function envFor(dataDir: string): Promise<NodeJS.ProcessEnv> {
-  const ng = await freePort();
-  const base = 33000 + (ng % 100) * 20;
-  return {
-    ...process.env,
-    CALLBOX_DATA_DIR: dataDir,
-    CALLBOX_HTTP_PORT: String(await freePort()),
-    CALLBOX_SIP_PORT: String(await freePort()),
-    CALLBOX_SIP_WSS_PORT: String(await freePort()),
-    CALLBOX_DRACHTIO_PORT: String(await freePort()),
-    CALLBOX_SNMP_PORT: String(await freePort()),
-    CALLBOX_RTPENGINE_NG: `127.0.0.1:${ng}`,
-    CALLBOX_RTP_PORTS: `${base}-${base + 19}`,
-    CALLBOX_LOG_FORMAT: 'json',
-  };
-}
+const envFor = (dataDir: string) => boxEnv(dataDir);
 
 /** PIDs of the direct children of pid (rtpengine and the SIP engine under `callbox run`). */
 function childrenOf(pid: number): number[] {

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { spawnProcess } from '../helpers/process.ts';
-import { freePort } from '../helpers/ports.ts';
+import { boxEnv } from '../helpers/box-env.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { tool } from '../snmp/tools.ts';
 import { ADMIN_FIRST_PASSWORD } from '../web/harness.ts';
@@ -15,23 +15,9 @@ const cli = path.resolve(import.meta.dirname, '../../src/cli.ts');
 
 test('on a running box: the SNMP page changes what snmpwalk sees at once; the System page switches the SIP trace on and hands out logs and trace', async (t) => {
   const dataDir = tempDir(t);
-  const ng = await freePort();
-  const base = 35000 + (ng % 100) * 20;
-  const http = await freePort();
-  const snmpPort = await freePort();
-  const env = {
-    ...process.env,
-    CALLBOX_DATA_DIR: dataDir,
-    CALLBOX_HTTP_PORT: String(http),
-    CALLBOX_SIP_PORT: String(await freePort()),
-    CALLBOX_SIP_WSS_PORT: String(await freePort()),
-    CALLBOX_DRACHTIO_PORT: String(await freePort()),
-    CALLBOX_SNMP_PORT: String(snmpPort),
-    CALLBOX_RTPENGINE_NG: `127.0.0.1:${ng}`,
-    CALLBOX_RTP_PORTS: `${base}-${base + 19}`,
-    CALLBOX_ADMIN_PASSWORD: ADMIN_FIRST_PASSWORD,
-    CALLBOX_LOG_FORMAT: 'json',
-  };
+  const env = await boxEnv(dataDir, { CALLBOX_ADMIN_PASSWORD: ADMIN_FIRST_PASSWORD });
+  const http = Number(env['CALLBOX_HTTP_PORT']);
+  const snmpPort = Number(env['CALLBOX_SNMP_PORT']);
   // The box serves the console from web-ui/dist, as `make run` does (`make test` builds it first).
   const box = spawnProcess(t, process.execPath, [cli, 'run'], { env });
   await box.waitFor(/Callbox is up/, 60_000);

@@ -7,8 +7,8 @@ import tls from 'node:tls';
 import { WebSocket } from 'ws';
 import Database from 'better-sqlite3';
 import { setWebSettings } from '../../src/config/repositories/web-settings.ts';
-import { freePort } from '../helpers/ports.ts';
 import { spawnProcess } from '../helpers/process.ts';
+import { boxEnv } from '../helpers/box-env.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const cli = path.resolve(import.meta.dirname, '../../src/cli.ts');
@@ -61,22 +61,8 @@ async function wssOptions(port: number, callId: string): Promise<string> {
 
 test('callbox run: SIP over TLS and secure WebSocket with a certificate made on first boot, and the console setting switches the SIP trace', async (t) => {
   const dataDir = tempDir(t);
-  const ng = await freePort();
-  const base = 33000 + (ng % 100) * 20;
-  let sipPort = await freePort();
-  while (sipPort === 65535) sipPort = await freePort();
-  const env = {
-    ...process.env,
-    CALLBOX_DATA_DIR: dataDir,
-    CALLBOX_HTTP_PORT: String(await freePort()),
-    CALLBOX_SIP_PORT: String(sipPort),
-    CALLBOX_SIP_WSS_PORT: String(await freePort()),
-    CALLBOX_DRACHTIO_PORT: String(await freePort()),
-    CALLBOX_SNMP_PORT: String(await freePort()),
-    CALLBOX_RTPENGINE_NG: `127.0.0.1:${ng}`,
-    CALLBOX_RTP_PORTS: `${base}-${base + 19}`,
-    CALLBOX_LOG_FORMAT: 'json',
-  };
+  const env = await boxEnv(dataDir);
+  const sipPort = Number(env['CALLBOX_SIP_PORT']);
   const box = spawnProcess(t, process.execPath, [cli, 'run'], { env });
   await box.waitFor(/Callbox is up/, 60_000);
 

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { parse, stringify } from 'yaml';
 import { freePort } from '../helpers/ports.ts';
 import { spawnProcess } from '../helpers/process.ts';
+import { boxEnv } from '../helpers/box-env.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { MIB_ARGS, V3_SHA1_USER, tool, v3Args } from './tools.ts';
 import { startTrapd } from './trapd.ts';
@@ -23,22 +24,7 @@ const example = readFileSync(path.resolve(import.meta.dirname, '../../examples/s
 const SCENARIOS = path.resolve(import.meta.dirname, 'scenarios');
 const CARRIER_OPTIONS = path.resolve(import.meta.dirname, '../calls/scenarios/carrier-options.xml');
 
-async function envFor(dataDir: string): Promise<NodeJS.ProcessEnv> {
-  const ng = await freePort();
-  const base = 34000 + (ng % 100) * 20;
-  return {
-    ...process.env,
-    CALLBOX_DATA_DIR: dataDir,
-    CALLBOX_HTTP_PORT: String(await freePort()),
-    CALLBOX_SIP_PORT: String(await freePort()),
-    CALLBOX_SIP_WSS_PORT: String(await freePort()),
-    CALLBOX_DRACHTIO_PORT: String(await freePort()),
-    CALLBOX_SNMP_PORT: String(await freePort()),
-    CALLBOX_RTPENGINE_NG: `127.0.0.1:${ng}`,
-    CALLBOX_RTP_PORTS: `${base}-${base + 19}`,
-    CALLBOX_LOG_FORMAT: 'json',
-  };
-}
+const envFor = (dataDir: string) => boxEnv(dataDir);
 
 async function until<T>(what: string, f: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const end = performance.now() + timeoutMs;

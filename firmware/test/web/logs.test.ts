@@ -5,7 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { RotatingLogFile } from '../../src/log.ts';
 import { spawnProcess } from '../helpers/process.ts';
-import { freePort } from '../helpers/ports.ts';
+import { boxEnv } from '../helpers/box-env.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { Client, GOOD_PASSWORD } from './harness.ts';
 
@@ -25,22 +25,8 @@ test('the log file rotates at its size limit and never holds more than two files
 
 test('with or without a journal, the log download of a running box holds the line a console action caused, and the SIP trace', async (t) => {
   const dataDir = tempDir(t);
-  const ng = await freePort();
-  const base = 34000 + (ng % 100) * 20;
-  const port = await freePort();
-  const env = {
-    ...process.env,
-    CALLBOX_DATA_DIR: dataDir,
-    CALLBOX_HTTP_PORT: String(port),
-    CALLBOX_SIP_PORT: String(await freePort()),
-    CALLBOX_SIP_WSS_PORT: String(await freePort()),
-    CALLBOX_DRACHTIO_PORT: String(await freePort()),
-    CALLBOX_SNMP_PORT: String(await freePort()),
-    CALLBOX_RTPENGINE_NG: `127.0.0.1:${ng}`,
-    CALLBOX_RTP_PORTS: `${base}-${base + 19}`,
-    CALLBOX_ADMIN_PASSWORD: FIRST,
-    CALLBOX_LOG_FORMAT: 'json',
-  };
+  const env = await boxEnv(dataDir, { CALLBOX_ADMIN_PASSWORD: FIRST });
+  const port = Number(env['CALLBOX_HTTP_PORT']);
   const box = spawnProcess(t, process.execPath, [cli, 'run'], { env });
   await box.waitFor(/Callbox is up/, 60_000);
   writeFileSync(path.join(dataDir, 'sip-trace.txt'), 'INVITE sip:100@127.0.0.1 SIP/2.0 (trace marker)\n');
