@@ -45,8 +45,12 @@ export function systemPage(main: HTMLElement, me: Me): void {
     );
   }
   if (diag) {
-    const trace = h('input', { type: 'checkbox', id: 'sip-trace' });
-    void get<{ sip_trace: boolean }>('/system/diagnostics').then((d) => (trace.checked = d.sip_trace));
+    // Disabled until the box says whether the trace is on: a click before that answer would be undone by it.
+    const trace = h('input', { type: 'checkbox', id: 'sip-trace', disabled: true });
+    void get<{ sip_trace: boolean }>('/system/diagnostics').then((d) => {
+      trace.checked = d.sip_trace;
+      trace.disabled = false;
+    });
     trace.addEventListener('change', () => void put('/system/diagnostics', { sip_trace: trace.checked }).then(() => notice('ok', `SIP trace ${trace.checked ? 'on' : 'off'}`), (err: unknown) => notice('error', errText(err))));
     cards.append(h('div', { class: 'card' }, h('h2', {}, 'Diagnostics'), h('label', { class: 'switch' }, trace, ' SIP message trace (goes into the log download)')));
   }
