@@ -80,6 +80,7 @@ export class TrunkHealth extends EventEmitter<{ change: [TrunkStateChange] }> {
   readonly #entries = new Map<string, Entry>();
   readonly #slotsByLeg = new Map<string, CallSlot>();
   #timer: NodeJS.Timeout | undefined;
+  #stopped = false;
 
   constructor(o: { trunks: TrunkRegistry; ping: OptionsPing; registration?: (name: string) => TrunkRegistrationState | undefined; log: Logger; tickMs?: number }) {
     super();
@@ -91,6 +92,7 @@ export class TrunkHealth extends EventEmitter<{ change: [TrunkStateChange] }> {
   }
 
   start(): void {
+    this.#stopped = false;
     this.#tick();
     this.#timer = setInterval(() => this.#tick(), this.#tickMs);
     this.#timer.unref();
@@ -99,6 +101,7 @@ export class TrunkHealth extends EventEmitter<{ change: [TrunkStateChange] }> {
   stop(): void {
     clearInterval(this.#timer);
     this.#timer = undefined;
+    this.#stopped = true;
   }
 
   list(): TrunkStatus[] {
@@ -194,6 +197,8 @@ export class TrunkHealth extends EventEmitter<{ change: [TrunkStateChange] }> {
     e.pinging = true;
     const r = await this.#ping(t, t.options_timeout_s * 1000).catch((err: Error): PingResult => ({ ok: false, rttMs: 0, detail: err.message }));
     e.pinging = false;
+    // A ping still out when the box stopped fails for that reason, not the carrier's: it says nothing.
+    if (this.#stopped) return;
     e.nextPingAt = Date.now() + t.options_interval_s * 1000;
     e.lastDetail = r.detail;
     if (r.ok) {

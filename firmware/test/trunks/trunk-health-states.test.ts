@@ -78,3 +78,25 @@ test('trunk states from OPTIONS answers and the registration, max_calls slots, a
   assert.equal(health.get('c')?.state, 'up');
   assert.match(health.get('c')?.reason ?? '', /not monitored/);
 });
+
+test('an OPTIONS still out when the box stops does not mark the trunk down afterwards', async (t) => {
+  const db = openDatabase(tempDir(t));
+  t.after(() => db.close());
+  assert.ok(applySiteFile(db, site('  - { name: a, host: 192.0.2.1, options_interval_s: 1, options_timeout_s: 1, options_down_after: 1 }'), 'test').ok);
+  let fail: (r: PingResult) => void = () => undefined;
+  const health = new TrunkHealth({
+    trunks: new TrunkRegistry(db),
+    ping: () => new Promise<PingResult>((r) => (fail = r)),
+    log: pino({ level: 'silent' }),
+    tickMs: 50,
+  });
+  const changes: TrunkStateChange[] = [];
+  health.on('change', (c) => changes.push(c));
+  health.start();
+  health.stop();
+  // The stack answers the outstanding ping with a failure once the SIP connection is gone.
+  fail({ ok: false, rttMs: 1000, detail: 'no answer' });
+  await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(changes, []);
+  assert.equal(health.get('a')?.state, 'up');
+});
