@@ -35,13 +35,19 @@ test('attended transfer (REFER with Replaces, SIPp as the transferor): the two o
   assert.equal((await refer.exited).code, 0, refer.output());
   assert.equal((await consult.exited).code, 0, consult.output());
 
-  const a0 = total(await alice.rtpReceived());
-  const b0 = total(await bob.rtpReceived());
-  await sleep(2500);
-  const a1 = total(await alice.rtpReceived());
-  const b1 = total(await bob.rtpReceived());
-  assert.ok(a1 - a0 > 80, `Alice hears Bob: ${a0} -> ${a1}`);
-  assert.ok(b1 - b0 > 80, `Bob hears Alice: ${b0} -> ${b1}`);
+  // Audio both ways within a few seconds of the transfer (a loaded machine may take a moment to re-anchor the
+  // media); one window of 1.5 s with audio in both directions is what a user would call "they talk".
+  let aliceHeard = 0;
+  let bobHeard = 0;
+  for (let i = 0; i < 6 && !(aliceHeard > 50 && bobHeard > 50); i++) {
+    const a0 = total(await alice.rtpReceived());
+    const b0 = total(await bob.rtpReceived());
+    await sleep(1500);
+    aliceHeard = total(await alice.rtpReceived()) - a0;
+    bobHeard = total(await bob.rtpReceived()) - b0;
+  }
+  assert.ok(aliceHeard > 50, `Alice hears Bob: ${aliceHeard} packets in 1.5 s`);
+  assert.ok(bobHeard > 50, `Bob hears Alice: ${bobHeard} packets in 1.5 s`);
   const calls = (await h.rtp.ng.command('list', { limit: 10 }))['calls'] as string[];
   assert.equal(calls.length, 1, 'the consultation call was deleted in rtpengine');
 
