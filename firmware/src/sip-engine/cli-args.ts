@@ -56,17 +56,49 @@ const DEFAULTS: SipEngineOptions = {
   traceMaxBytes: 10_000_000,
 };
 
-/** `-f` file: a small JSON subset of drachtio's configuration (drachtio's XML is not read). */
+const isIp = (v: string) => net.isIP(v) !== 0;
+const LOGLEVELS = ['error', 'warn', 'notice', 'info', 'debug', 'trace'] as const;
+
+/** `IP`, `IPv4:PORT` or `[IPv6]:PORT`, as node's Resolver#setServers takes them. */
+function isDnsServer(v: string): boolean {
+  const withPort = /^\[([^\]]+)\]:\d{1,5}$/.exec(v) ?? /^([\d.]+):\d{1,5}$/.exec(v);
+  return isIp(v) || (withPort !== null && isIp(withPort[1]!));
+}
+const HANDLER_METHOD = /^([A-Za-z]+|\*)$/;
+const HANDLER_URL = /^(?:tcp|https?):\/\/\S+$/;
+
+const positive = z.number().int().positive();
+/**
+ * `-f` file: JSON with one key for every flag (drachtio's XML is not read). Values are checked as strictly as the
+ * flags; unknown keys are refused so a misspelt key is not silently ignored.
+ */
 const configSchema = z
   .object({
     contacts: z.array(z.string()).optional(),
-    admin: z.object({ address: z.string().optional(), port: z.number().int().min(0).max(65535).optional(), secret: z.string().min(1).optional() }).strict().optional(),
-    loglevel: z.enum(['error', 'warn', 'info', 'debug', 'trace']).optional(),
-    timers: z.object({ t1: z.number().int().positive().optional(), t2: z.number().int().positive().optional(), t4: z.number().int().positive().optional() }).strict().optional(),
-    externalIp: z.string().optional(),
-    hosts: z.record(z.string(), z.string()).optional(),
+    admin: z
+      .object({
+        address: z.string().refine(isIp, 'not an IP address').optional(),
+        port: z.number().int().min(0).max(65535).optional(),
+        secret: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
+    loglevel: z.enum(LOGLEVELS).optional(),
+    timers: z.object({ t1: positive.optional(), t2: positive.optional(), t4: positive.optional() }).strict().optional(),
+    externalIp: z.string().refine(isIp, 'not an IP address').optional(),
+    hosts: z.record(z.string(), z.string().refine(isIp, 'not an IP address')).optional(),
+    tls: z.object({ keyFile: z.string().min(1), certFile: z.string().min(1) }).strict().optional(),
+    tcpIdleMs: positive.optional(),
+    minSe: positive.optional(),
+    sipTrace: z.object({ file: z.string().min(1), switchFile: z.string().min(1).optional(), maxBytes: positive.optional() }).strict().optional(),
+    dnsServers: z.array(z.string().refine(isDnsServer, 'not IP, IPv4:PORT or [IPv6]:PORT')).optional(),
+    requestHandlers: z
+      .record(z.string().regex(HANDLER_METHOD, 'not a method name or *'), z.string().regex(HANDLER_URL, 'not tcp://HOST:PORT or http(s)://URL'))
+      .optional(),
   })
   .strict();
+
+export type SipEngineConfigFile = z.infer<typeof configSchema>;
 
 /**
  * `sip:HOST[:PORT][;transport=udp,tcp]`, and several of them comma-separated. The transport list itself uses
@@ -143,7 +175,7 @@ export function parseSipEngineArgs(argv: string[]): SipEngineOptions {
         break;
       case '--loglevel': {
         const v = value();
-        if (!['error', 'warn', 'info', 'debug', 'trace', 'notice'].includes(v)) throw new Error(`--loglevel: "${v}" is not one of error, warn, notice, info, debug`);
+        if (!(LOGLEVELS as readonly string[]).includes(v)) throw new Error(`--loglevel: "${v}" is not one of ${LOGLEVELS.join(', ')}`);
         o.loglevel = v === 'notice' ? 'info' : v;
         break;
       }
@@ -190,22 +222,25 @@ export function parseSipEngineArgs(argv: string[]): SipEngineOptions {
       }
       case '--request-handler': {
         const v = value();
-        const m = /^([A-Za-z]+|\*)=((?:tcp|https?):\/\/\S+)$/.exec(v);
-        if (!m) throw new Error(`--request-handler: "${v}" is not METHOD=tcp://HOST:PORT or METHOD=http(s)://URL`);
-        o.requestHandlers[m[1]!.toLowerCase()] = m[2]!;
+        const eqAt = v.indexOf('=');
+        const method = v.slice(0, eqAt);
+        const url = v.slice(eqAt + 1);
+        if (eqAt < 0 || !HANDLER_METHOD.test(method) || !HANDLER_URL.test(url)) throw new Error(`--request-handler: "${v}" is not METHOD=tcp://HOST:PORT or METHOD=http(s)://URL`);
+        o.requestHandlers[method.toLowerCase()] = url;
         break;
       }
       case '--dns-server': {
         const v = value();
-        const withPort = /^\[([^\]]+)\]:\d{1,5}$/.exec(v) ?? /^([\d.]+):\d{1,5}$/.exec(v);
-        if (!net.isIP(v) && !(withPort && net.isIP(withPort[1]!))) throw new Error(`--dns-server: "${v}" is not IP, IPv4:PORT or [IPv6]:PORT`);
+        if (!isDnsServer(v)) throw new Error(`--dns-server: "${v}" is not IP, IPv4:PORT or [IPv6]:PORT`);
         o.dnsServers.push(v);
         break;
       }
       case '-f':
-      case '--file':
-        applyFile(o, value());
+      case '--file': {
+        const ext = applyFile(o, value());
+        if (ext !== undefined) external = ext;
         break;
+      }
       default:
         throw new Error(`unknown flag "${arg}"`);
     }
@@ -220,7 +255,8 @@ export function parseSipEngineArgs(argv: string[]): SipEngineOptions {
   return o;
 }
 
-function applyFile(o: SipEngineOptions, file: string): void {
+/** Applies a `-f` file over `o`; returns its external IP, which (like the flag) applies to the final contacts. */
+function applyFile(o: SipEngineOptions, file: string): string | undefined {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
@@ -228,17 +264,34 @@ function applyFile(o: SipEngineOptions, file: string): void {
     throw new Error(`-f ${file}: ${(err as Error).message} (only JSON configuration files are supported)`, { cause: err });
   }
   const r = configSchema.safeParse(raw);
-  if (!r.success) {
-    const issue = r.error.issues[0]!;
-    throw new Error(`-f ${file}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-  }
+  if (!r.success) throw new Error(`-f ${file}: ${r.error.issues.map(describeIssue).join('; ')}`);
   const c = r.data;
   if (c.contacts) o.contacts = c.contacts.flatMap(parseContacts);
   if (c.admin?.address) o.adminAddress = c.admin.address;
   if (c.admin?.port !== undefined) o.adminPort = c.admin.port;
   if (c.admin?.secret) o.secret = c.admin.secret;
-  if (c.loglevel) o.loglevel = c.loglevel;
+  if (c.loglevel) o.loglevel = c.loglevel === 'notice' ? 'info' : c.loglevel;
   Object.assign(o.timers, c.timers ?? {});
-  if (c.hosts) Object.assign(o.hosts, c.hosts);
-  if (c.externalIp) for (const ct of o.contacts) ct.external = c.externalIp;
+  for (const [name, addr] of Object.entries(c.hosts ?? {})) o.hosts[name.toLowerCase()] = addr;
+  if (c.tls) {
+    o.tlsKeyFile = c.tls.keyFile;
+    o.tlsCertFile = c.tls.certFile;
+  }
+  if (c.tcpIdleMs !== undefined) o.tcpIdleMs = c.tcpIdleMs;
+  if (c.minSe !== undefined) o.minSe = c.minSe;
+  if (c.sipTrace) {
+    o.traceFile = c.sipTrace.file;
+    if (c.sipTrace.switchFile) o.traceSwitchFile = c.sipTrace.switchFile;
+    if (c.sipTrace.maxBytes !== undefined) o.traceMaxBytes = c.sipTrace.maxBytes;
+  }
+  if (c.dnsServers) o.dnsServers.push(...c.dnsServers);
+  for (const [method, url] of Object.entries(c.requestHandlers ?? {})) o.requestHandlers[method.toLowerCase()] = url;
+  return c.externalIp;
+}
+
+/** `admin.bogus: unknown key`, `dnsServers.1: not IP, ...`: every problem with the path a user edits. */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const at = (path: PropertyKey[]) => path.map(String).join('.') || '(root)';
+  if (issue.code === 'unrecognized_keys') return issue.keys.map((k) => `${at([...issue.path, k])}: unknown key`).join('; ');
+  return `${at(issue.path)}: ${issue.message}`;
 }
