@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
 import type { Database } from 'better-sqlite3';
-import { getExtension } from '../config/repositories/extensions.ts';
 import { deleteBinding, deleteBindings, listBindings, takeExpiredBindings, upsertBinding, type Binding } from '../config/repositories/registrations.ts';
 import type { Logger } from '../log.ts';
 import { DEFAULT_DIGEST_ALGORITHMS, digestAlgorithmsFor } from './digest/algorithms.ts';
+import { ExtensionDirectory } from './extension-directory.ts';
 import { digestChallenges, verifyDigest, type DigestAlgorithm } from './digest/verify.ts';
 import type { NonceIssuer } from './digest/nonce.ts';
 import { parseRegisterContacts, type RegisterContact } from './register-contacts.ts';
@@ -40,12 +40,15 @@ type Events = { register: [Binding]; refresh: [Binding]; unregister: [Binding]; 
 export class Registrar extends EventEmitter<Events> {
   readonly #o: Required<Omit<RegistrarOptions, 'log'>> & { log: Logger };
   #sweep: NodeJS.Timeout | undefined;
+  /** The extensions, read once per configuration revision (INVITE authentication uses them too). */
+  readonly extensions: ExtensionDirectory;
   /** Failed authentications since start, for the SBC's ban policy and the counters page. */
   authFailures = 0;
 
   constructor(opts: RegistrarOptions) {
     super();
     this.#o = { minExpiresS: 60, maxExpiresS: 3600, defaultExpiresS: 3600, digestAlgorithms: DEFAULT_DIGEST_ALGORITHMS, now: Date.now, ...opts };
+    this.extensions = new ExtensionDirectory(opts.db);
   }
 
   /** Starts forgetting bindings as they expire (checked every intervalMs). */
@@ -88,18 +91,19 @@ export class Registrar extends EventEmitter<Events> {
   handle(req: SrfRequest, res: SrfResponse): void {
     const source = `${req.protocol}/${req.source_address}:${req.source_port}`;
     const toUser = uriUser(req.get('To'));
+    const extensions = this.extensions.current();
     const auth = verifyDigest({
       header: req.get('Authorization'),
       method: 'REGISTER',
       realm: this.#o.realm,
       nonces: this.#o.nonces,
-      lookupPassword: (u) => getExtension(this.#o.db, u)?.password,
-      algorithmsFor: (u) => digestAlgorithmsFor(this.#o.db, u, this.#o.digestAlgorithms),
+      lookupPassword: (u) => extensions.get(u)?.password,
+      algorithmsFor: (u) => digestAlgorithmsFor(extensions.get(u), this.#o.digestAlgorithms),
     });
     if (!auth.ok) {
       // No credentials yet or a stale nonce is the normal first round, not a failure.
       if (auth.reason === 'no credentials' || auth.stale) {
-        const algorithms = digestAlgorithmsFor(this.#o.db, toUser, this.#o.digestAlgorithms);
+        const algorithms = digestAlgorithmsFor(toUser === undefined ? undefined : extensions.get(toUser), this.#o.digestAlgorithms);
         res.send(401, { headers: { 'WWW-Authenticate': digestChallenges(this.#o.realm, this.#o.nonces, auth.stale === true, algorithms) } });
         return;
       }
@@ -110,7 +114,7 @@ export class Registrar extends EventEmitter<Events> {
       this.#authFailed(res, source, auth.username, `credentials of ${auth.username} used to register ${toUser ?? '(no user)'}`);
       return;
     }
-    const extension = getExtension(this.#o.db, auth.username);
+    const extension = extensions.get(auth.username);
     if (!extension) {
       this.#authFailed(res, source, auth.username, 'extension removed');
       return;

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
+import { promisify } from 'node:util';
 import type { AuthFailure } from '../../src/calls/registrar.ts';
 import type { Binding } from '../../src/config/repositories/registrations.ts';
 import { Phone, phoneRtpBase } from './baresip.ts';
@@ -106,4 +110,29 @@ test('behind NAT: calls go to the address the REGISTER came from, not to the pri
   const closed = await alice.waitEvent('CALL_CLOSED');
   assert.match(closed.param ?? '', /486/);
   await until('no rtpengine call left', async () => ((await h.rtp.ng.command('list', { limit: 10 }))['calls'] as string[]).length === 0);
+});
+
+test('REGISTER: extensions changed by `callbox config apply` in another process count at the next REGISTER: a new password replaces the old one, a removed extension is refused, an added one registers', { timeout: 90_000 }, async (t) => {
+  const h = await startCallHarness(t);
+  const c = await RawSip.open(t);
+  const register = (user: string, password: string) => new Registration(c, h.sipPort, user).send({ contact: `<sip:${user}@127.0.0.1:${c.port}>`, expires: 300, password });
+  assert.equal((await register('1001', PASSWORDS['1001'] as string)).status, 200);
+  assert.equal((await register('1004', PASSWORDS['1004'] as string)).status, 200);
+
+  const changedPassword = 'pw-1001-changed';
+  const site = testSite(h.carrierPort, { extensions: '  - { number: "1007", name: Gina Rossi, password: "pw-1007-secret" }' })
+    .replace(PASSWORDS['1001'] as string, changedPassword)
+    .replace(/^ {2}- \{ number: "1004".*\n/m, '');
+  const file = path.join(h.dataDir, 'changed-site.yaml');
+  writeFileSync(file, site);
+  const cli = path.resolve(import.meta.dirname, '../../src/cli.ts');
+  await promisify(execFile)(process.execPath, [cli, 'config', 'apply', file], { env: { ...process.env, CALLBOX_DATA_DIR: h.dataDir } });
+
+  // No waiting: the REGISTER right after the apply already sees the new configuration.
+  assert.equal((await register('1001', PASSWORDS['1001'] as string)).status, 403, 'the old password no longer registers');
+  assert.equal((await register('1004', PASSWORDS['1004'] as string)).status, 403, 'a removed extension no longer registers');
+  assert.equal((await register('1007', 'pw-1007-secret')).status, 200, 'an added extension registers');
+  const phone = await Phone.start(t, { toneHz: 440, rtpBase: await phoneRtpBase() });
+  await phone.register(h.sipPort, '1001', changedPassword);
+  assert.ok(h.services.registrar.lookup('1001').some((b) => b.receivedPort !== c.port), 'the phone is bound to 1001');
 });

@@ -1,5 +1,4 @@
-import type { Database } from 'better-sqlite3';
-import { getExtension } from '../../config/repositories/extensions.ts';
+import type { ExtensionConfig } from '../../config/repositories/extensions.ts';
 import type { DigestAlgorithm } from './verify.ts';
 
 /**
@@ -10,7 +9,6 @@ import type { DigestAlgorithm } from './verify.ts';
 export const DEFAULT_DIGEST_ALGORITHMS: readonly DigestAlgorithm[] = ['MD5'];
 
 /** What to offer a user: the extension's own list, else the box default (also for unknown users, so a 401 does not tell which extensions exist). */
-export function digestAlgorithmsFor(db: Database, user: string | undefined, fallback: readonly DigestAlgorithm[]): readonly DigestAlgorithm[] {
-  const ext = user === undefined ? undefined : getExtension(db, user);
+export function digestAlgorithmsFor(ext: ExtensionConfig | undefined, fallback: readonly DigestAlgorithm[]): readonly DigestAlgorithm[] {
   return ext?.digest_algorithms ?? fallback;
 }

@@ -1,4 +1,3 @@
-import { getExtension } from '../../config/repositories/extensions.ts';
 import { digestAlgorithmsFor } from '../digest/algorithms.ts';
 import { digestChallenges, verifyDigest } from '../digest/verify.ts';
 import type { Trunk } from '../../config/site-schema.ts';
@@ -23,17 +22,19 @@ export const identifyCaller: InviteStep = (ctx) => {
     ctx.caller = { number: uriUser(req.get('From')) ?? 'anonymous', name: displayName(req.get('From')), trunk: trunk.name };
     return 'next';
   }
+  const extensions = deps.registrar.extensions.current();
   const auth = verifyDigest({
     header: req.get('Proxy-Authorization'),
     method: 'INVITE',
     realm: deps.realm,
     nonces: deps.nonces,
-    lookupPassword: (u) => getExtension(deps.db, u)?.password,
-    algorithmsFor: (u) => digestAlgorithmsFor(deps.db, u, deps.digestAlgorithms),
+    lookupPassword: (u) => extensions.get(u)?.password,
+    algorithmsFor: (u) => digestAlgorithmsFor(extensions.get(u), deps.digestAlgorithms),
   });
   if (!auth.ok) {
     if (auth.reason === 'no credentials' || auth.stale) {
-      const algorithms = digestAlgorithmsFor(deps.db, uriUser(req.get('From')), deps.digestAlgorithms);
+      const fromUser = uriUser(req.get('From'));
+      const algorithms = digestAlgorithmsFor(fromUser === undefined ? undefined : extensions.get(fromUser), deps.digestAlgorithms);
       res.send(407, { headers: { 'Proxy-Authenticate': digestChallenges(deps.realm, deps.nonces, auth.stale === true, algorithms) } });
     } else {
       deps.registrar.countAuthFailure(`${req.protocol}/${address}:${port}`, auth.username, auth.reason);
@@ -41,7 +42,7 @@ export const identifyCaller: InviteStep = (ctx) => {
     }
     return 'done';
   }
-  const ext = getExtension(deps.db, auth.username);
+  const ext = extensions.get(auth.username);
   ctx.caller = { number: auth.username, name: ext?.name, extension: auth.username };
   return 'next';
 };
@@ -49,6 +50,6 @@ export const identifyCaller: InviteStep = (ctx) => {
 /** The registered trunk whose contact user the Request-URI names; never an extension's number. */
 function registeredTrunkFor(ctx: InviteContext): Trunk | undefined {
   const { deps, dialled } = ctx;
-  if (!dialled || getExtension(deps.db, dialled)) return undefined;
+  if (!dialled || deps.registrar.extensions.get(dialled)) return undefined;
   return deps.trunks.list().find((t) => t.register?.user === dialled && deps.trunkHealth.get(t.name)?.registration === 'registered');
 }
