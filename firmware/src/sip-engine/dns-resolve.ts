@@ -26,13 +26,21 @@ const NAPTR_SERVICES: Record<string, Proto> = { 'SIP+D2U': 'udp', 'SIP+D2T': 'tc
 const SRV_PREFIX: Partial<Record<Proto, string>> = { udp: '_sip._udp.', tcp: '_sip._tcp.', tls: '_sips._tcp.' };
 const defaultPort = (p: Proto) => (p === 'tls' ? 5061 : p === 'ws' ? 80 : p === 'wss' ? 443 : 5060);
 
+/** Where to send a request first, and the further SRV targets to try when that fails (RFC 3263 section 4.3). */
+export interface Targets {
+  dest: Dest;
+  /** True when SRV gave more targets than the first (their addresses are looked up only when needed). */
+  more: boolean;
+  /** The next target that resolves to an address, in RFC 2782 order; undefined when none is left. */
+  next(): Promise<Dest | undefined>;
+}
+
 /**
  * Where to send a request for `uri` (RFC 3263 section 4): an IP address or an explicit port needs only A/AAAA;
  * a domain without a transport is looked up by NAPTR (services we can send on, by order and preference), then SRV
- * for each transport we have; SRV targets are picked by priority and weight (RFC 2782). Only the first target is
- * used (no failover to the next SRV record).
+ * for each transport we have. SRV targets are ordered by priority and weight (RFC 2782).
  */
-export async function resolveDest(uri: string, r: DestResolver): Promise<Dest | undefined> {
+export async function resolveTargets(uri: string, r: DestResolver): Promise<Targets | undefined> {
   const bare = uri.includes('<') ? (parseNameAddr(uri)?.uri ?? uri) : uri;
   const u = parseUri(bare.includes(':') ? bare : `sip:${bare}`);
   if (!u || (u.scheme !== 'sip' && u.scheme !== 'sips')) return undefined;
@@ -44,27 +52,46 @@ export async function resolveDest(uri: string, r: DestResolver): Promise<Dest | 
   if (fixed !== undefined || u.port) {
     const p = proto ?? 'udp';
     const address = fixed ?? (await addressOf(host, r));
-    return address === undefined ? undefined : { proto: p, address, port: u.port || defaultPort(p) };
+    return address === undefined ? undefined : single({ proto: p, address, port: u.port || defaultPort(p) });
   }
   let srvName: string | undefined;
   if (!proto) {
     const naptr = await naptrFor(host, sips, r);
     if (naptr) [proto, srvName] = naptr;
   } else if (SRV_PREFIX[proto]) srvName = SRV_PREFIX[proto] + host;
-  let srv = srvName ? await srvFor(srvName, r) : undefined;
+  let srv = srvName ? await srvFor(srvName, r) : [];
   if (!proto) {
     for (const p of (sips ? ['tls'] : ['udp', 'tcp', 'tls']) as Proto[]) {
       if (!r.protos.includes(p)) continue;
       srv = await srvFor(SRV_PREFIX[p]! + host, r);
-      if (srv) {
+      if (srv.length) {
         proto = p;
         break;
       }
     }
   }
   const p = proto ?? 'udp';
-  const address = await addressOf(srv?.name ?? host, r);
-  return address === undefined ? undefined : { proto: p, address, port: srv?.port ?? defaultPort(p) };
+  if (!srv.length) {
+    const address = await addressOf(host, r);
+    return address === undefined ? undefined : single({ proto: p, address, port: defaultPort(p) });
+  }
+  // A target whose name does not resolve is skipped like one that does not answer.
+  const next = async (): Promise<Dest | undefined> => {
+    for (let s = srv.shift(); s; s = srv.shift()) {
+      const address = await addressOf(s.name, r);
+      if (address !== undefined) return { proto: p, address, port: s.port };
+    }
+    return undefined;
+  };
+  const dest = await next();
+  return dest && { dest, more: srv.length > 0, next };
+}
+
+const single = (dest: Dest): Targets => ({ dest, more: false, next: async () => undefined });
+
+/** The first target only (in-dialog requests and proxying try no other). */
+export async function resolveDest(uri: string, r: DestResolver): Promise<Dest | undefined> {
+  return (await resolveTargets(uri, r))?.dest;
 }
 
 async function naptrFor(host: string, sips: boolean, r: DestResolver): Promise<[Proto, string] | undefined> {
@@ -77,18 +104,19 @@ async function naptrFor(host: string, sips: boolean, r: DestResolver): Promise<[
   return best ? [NAPTR_SERVICES[best.service.toUpperCase()]!, best.replacement] : undefined;
 }
 
-async function srvFor(name: string, r: DestResolver): Promise<dns.SrvRecord | undefined> {
-  const records = await quiet(r.dns.resolveSrv(name));
-  if (!records?.length) return undefined;
-  const top = Math.min(...records.map((s) => s.priority));
-  const candidates = records.filter((s) => s.priority === top);
-  const total = candidates.reduce((n, s) => n + s.weight, 0);
-  let pick = Math.random() * total;
-  for (const s of candidates) {
-    pick -= s.weight;
-    if (pick < 0) return s;
+/** SRV records in the order RFC 2782 says to try them: by priority, then a weighted random draw within a priority. */
+async function srvFor(name: string, r: DestResolver): Promise<dns.SrvRecord[]> {
+  const records = (await quiet(r.dns.resolveSrv(name))) ?? [];
+  const ordered: dns.SrvRecord[] = [];
+  for (const prio of [...new Set(records.map((s) => s.priority))].sort((a, b) => a - b)) {
+    const left = records.filter((s) => s.priority === prio);
+    while (left.length) {
+      let pick = Math.random() * left.reduce((n, s) => n + s.weight, 0);
+      const i = left.findIndex((s) => (pick -= s.weight) < 0);
+      ordered.push(left.splice(Math.max(i, 0), 1)[0]!);
+    }
   }
-  return candidates[0];
+  return ordered;
 }
 
 async function addressOf(host: string, r: DestResolver): Promise<string | undefined> {
