@@ -93,10 +93,10 @@ function retryable(txn: ClientTxn, res: SipMessage, src: Source | undefined): bo
 
 /**
  * `txn` seen under the app's transaction id. The layer's transaction keeps its own id (its maps use it); the app
- * keeps the one it was given, and everything else (request, destination) is read live from the real transaction.
+ * keeps the one it was given. Everything else is read from and written to the real transaction.
  */
 function underId(txn: ClientTxn, id: string): ClientTxn {
-  return txn.id === id ? txn : (Object.create(txn, { id: { value: id } }) as ClientTxn);
+  return txn.id === id ? txn : new Proxy(txn, { get: (target, key) => (key === 'id' ? id : Reflect.get(target, key)) });
 }
 
 function withVia(m: SipMessage, via: string): SipMessage {
