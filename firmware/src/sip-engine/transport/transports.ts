@@ -3,6 +3,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { StreamFramer } from './stream-framer.ts';
 import type { ListenPoint, Proto, Source } from './types.ts';
+import { TlsReloader, type TlsFiles, type TlsPair } from './tls-reload.ts';
 import { WsListener } from './websocket.ts';
 
 export interface TransportOptions {
@@ -14,8 +15,10 @@ export interface TransportOptions {
   onMessage: (data: Buffer, src: Source) => void;
   onStreamError: (reason: string, src: Source) => void;
   onError: (err: Error) => void;
-  /** Key and certificate (PEM) for TLS and WSS listen points. */
-  tls?: { key: Buffer; cert: Buffer };
+  /** Key and certificate (PEM) for TLS and WSS listen points; with `files`, re-read when those files change. */
+  tls?: { key: Buffer; cert: Buffer; files?: TlsFiles };
+  /** How often the TLS files are checked for a change (default 2000 ms). */
+  tlsPollMs?: number;
 }
 
 interface Bound extends ListenPoint {
@@ -33,6 +36,7 @@ export class Transports {
   readonly bound: Bound[] = [];
   private conns = new Map<string, net.Socket>();
   private perAddress = new Map<string, number>();
+  private tlsReload: TlsReloader | undefined;
 
   constructor(opts: TransportOptions) {
     this.opts = opts;
@@ -60,7 +64,7 @@ export class Transports {
         if (lp.proto === 'wss' && !this.opts.tls) throw new Error('a WSS contact needs a key and certificate');
         const ws = new WsListener({
           lp: b,
-          ...(this.opts.tls ? { tls: this.opts.tls } : {}),
+          ...(this.opts.tls ? { tls: { key: this.opts.tls.key, cert: this.opts.tls.cert } } : {}),
           maxConnsPerAddress: this.opts.maxConnsPerAddress,
           onMessage: this.opts.onMessage,
           onError: this.opts.onError,
@@ -69,7 +73,7 @@ export class Transports {
         b.ws = ws;
       } else {
         if (lp.proto === 'tls' && !this.opts.tls) throw new Error('a TLS contact needs a key and certificate');
-        const srv = lp.proto === 'tls' ? tls.createServer({ ...this.opts.tls! }, (s) => this.adopt(s, b)) : net.createServer((s) => this.adopt(s, b));
+        const srv = lp.proto === 'tls' ? tls.createServer({ key: this.opts.tls!.key, cert: this.opts.tls!.cert }, (s) => this.adopt(s, b)) : net.createServer((s) => this.adopt(s, b));
         srv.on('error', (err) => this.opts.onError(err));
         await new Promise<void>((resolve, reject) => {
           srv.once('error', reject);
@@ -83,6 +87,13 @@ export class Transports {
       }
       this.bound.push(b);
     }
+    const files = this.opts.tls?.files;
+    if (files) this.tlsReload = new TlsReloader(files, this.opts.tlsPollMs ?? 2000, (pair) => this.setTls(pair), this.opts.onError);
+  }
+
+  /** New TLS connections use `pair` from now on; open ones keep theirs. WSS listen points keep the pair they started with. */
+  setTls(pair: TlsPair): void {
+    for (const b of this.bound) if (b.tcp instanceof tls.Server) b.tcp.setSecureContext(pair);
   }
 
   /** The listen point used for sending with `proto` towards an address of the given family. */
@@ -152,6 +163,7 @@ export class Transports {
   }
 
   async close(): Promise<void> {
+    this.tlsReload?.stop();
     for (const s of this.conns.values()) s.destroy();
     for (const b of this.bound) {
       if (b.udp) await new Promise<void>((r) => b.udp!.close(() => r()));
