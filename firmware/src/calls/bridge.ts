@@ -174,7 +174,10 @@ export class Bridge implements LiveCall {
     const notify = this.#notifier(leg);
     await notify('100 Trying', false);
     try {
-      const offer = await this.media.offer(stay.tag, stay.dialog.remote.sdp);
+      // Naming the moving party's tag gives it its own port in this call. Without it rtpengine offered the
+      // transferor's port: the moving phone sent there while its audio came from another port, which a phone
+      // behind NAT (or one that checks the source) never lets in.
+      const offer = await this.media.offer(stay.tag, stay.dialog.remote.sdp, moving.tag);
       const answer = await moving.dialog.modify(offer);
       await this.media.answer(stay.tag, moving.tag, answer);
       if (stay.held) await this.media.stopPlay(stay.tag).catch(() => undefined);

@@ -1,15 +1,55 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { Bridge } from '../../src/calls/bridge.ts';
 import { listCdrs } from '../../src/config/repositories/cdrs.ts';
 import { freePort } from '../helpers/ports.ts';
 import { spawnProcess } from '../helpers/process.ts';
 import { Phone, phoneRtpBase } from './baresip.ts';
-import { PASSWORDS, SCENARIOS, startCallHarness, until } from './harness.ts';
+import { PASSWORDS, SCENARIOS, startCallHarness, until, type CallHarness } from './harness.ts';
+import { NattedPhone } from './natted-phone.ts';
 
 const TRANSFEROR = '127.0.0.6';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+
+/**
+ * The transferor (1003, SIPp) consults Bob (1002), then calls Alice (1001, baresip) and transfers her to Bob with
+ * REFER and Replaces. Returns once both SIPp legs are done (the box hung up both).
+ */
+async function consultThenTransfer(t: TestContext, h: CallHarness, alice: Phone, bobAnswered: () => Promise<unknown>): Promise<void> {
+  const box = `127.0.0.1:${h.sipPort}`;
+  const sipp = async (scenario: string, callee: string, extra: string[]) =>
+    spawnProcess(t, 'sipp', ['-sf', scenario, '-s', callee, '-au', '1003', '-ap', PASSWORDS['1003'] as string, '-i', TRANSFEROR, '-p', String(await freePort(TRANSFEROR)), '-mi', TRANSFEROR, '-mp', String(await freePort(TRANSFEROR)), '-m', '1', '-nostdin', '-timeout', '40', '-timeout_error', ...extra, box], { cwd: SCENARIOS });
+
+  const consult = await sipp('transferor-consult.xml', '1002', ['-cid_str', 'consult-%u@test']);
+  await bobAnswered();
+  const consultLeg = await until('the consultation call is bridged', () =>
+    h.services.live.all().flatMap((c) => (c instanceof Bridge ? c.legs() : [])).find((l) => l.dialog.sip.callId === 'consult-1@test'),
+  );
+  const replaces = encodeURIComponent(`consult-1@test;to-tag=${consultLeg.dialog.sip.localTag};from-tag=${consultLeg.dialog.sip.remoteTag}`);
+  const refer = await sipp('transferor-refer.xml', '1001', ['-key', 'replaces', replaces]);
+  await alice.waitEvent('CALL_ESTABLISHED');
+  assert.equal((await refer.exited).code, 0, refer.output());
+  assert.equal((await consult.exited).code, 0, consult.output());
+}
+
+/**
+ * Audio both ways within a few seconds of the transfer (a loaded machine may take a moment to re-anchor the
+ * media); one window of 1.5 s with audio in both directions is what a user would call "they talk".
+ */
+async function talkBothWays(aliceReceived: () => Promise<number>, bobReceived: () => Promise<number>): Promise<void> {
+  let aliceHeard = 0;
+  let bobHeard = 0;
+  for (let i = 0; i < 6 && !(aliceHeard > 50 && bobHeard > 50); i++) {
+    const a0 = await aliceReceived();
+    const b0 = await bobReceived();
+    await sleep(1500);
+    aliceHeard = (await aliceReceived()) - a0;
+    bobHeard = (await bobReceived()) - b0;
+  }
+  assert.ok(aliceHeard > 50, `Alice hears Bob: ${aliceHeard} packets in 1.5 s`);
+  assert.ok(bobHeard > 50, `Bob hears Alice: ${bobHeard} packets in 1.5 s`);
+}
 
 test('attended transfer (REFER with Replaces, SIPp as the transferor): the two other parties talk to each other', async (t) => {
   // SIPp 3.6 computes only MD5 and answers the first challenge it reads, so this box offers MD5 alone.
@@ -18,36 +58,8 @@ test('attended transfer (REFER with Replaces, SIPp as the transferor): the two o
   const bob = await Phone.start(t, { address: '127.0.0.2', toneHz: 880, rtpBase: await phoneRtpBase() });
   await alice.register(h.sipPort, '1001', PASSWORDS['1001'] as string);
   await bob.register(h.sipPort, '1002', PASSWORDS['1002'] as string);
-  const box = `127.0.0.1:${h.sipPort}`;
-  const sipp = async (scenario: string, callee: string, extra: string[]) =>
-    spawnProcess(t, 'sipp', ['-sf', scenario, '-s', callee, '-au', '1003', '-ap', PASSWORDS['1003'] as string, '-i', TRANSFEROR, '-p', String(await freePort(TRANSFEROR)), '-mi', TRANSFEROR, '-mp', String(await freePort(TRANSFEROR)), '-m', '1', '-nostdin', '-timeout', '40', '-timeout_error', ...extra, box], { cwd: SCENARIOS });
-
-  // The transferor (1003) first consults Bob ...
-  const consult = await sipp('transferor-consult.xml', '1002', ['-cid_str', 'consult-%u@test']);
-  await bob.waitEvent('CALL_ESTABLISHED');
-  const consultLeg = await until('the consultation call is bridged', () =>
-    h.services.live.all().flatMap((c) => (c instanceof Bridge ? c.legs() : [])).find((l) => l.dialog.sip.callId === 'consult-1@test'),
-  );
-  const replaces = encodeURIComponent(`consult-1@test;to-tag=${consultLeg.dialog.sip.localTag};from-tag=${consultLeg.dialog.sip.remoteTag}`);
-  // ... then calls Alice and transfers her to Bob.
-  const refer = await sipp('transferor-refer.xml', '1001', ['-key', 'replaces', replaces]);
-  await alice.waitEvent('CALL_ESTABLISHED');
-  assert.equal((await refer.exited).code, 0, refer.output());
-  assert.equal((await consult.exited).code, 0, consult.output());
-
-  // Audio both ways within a few seconds of the transfer (a loaded machine may take a moment to re-anchor the
-  // media); one window of 1.5 s with audio in both directions is what a user would call "they talk".
-  let aliceHeard = 0;
-  let bobHeard = 0;
-  for (let i = 0; i < 6 && !(aliceHeard > 50 && bobHeard > 50); i++) {
-    const a0 = total(await alice.rtpReceived());
-    const b0 = total(await bob.rtpReceived());
-    await sleep(1500);
-    aliceHeard = total(await alice.rtpReceived()) - a0;
-    bobHeard = total(await bob.rtpReceived()) - b0;
-  }
-  assert.ok(aliceHeard > 50, `Alice hears Bob: ${aliceHeard} packets in 1.5 s`);
-  assert.ok(bobHeard > 50, `Bob hears Alice: ${bobHeard} packets in 1.5 s`);
+  await consultThenTransfer(t, h, alice, () => bob.waitEvent('CALL_ESTABLISHED'));
+  await talkBothWays(async () => total(await alice.rtpReceived()), async () => total(await bob.rtpReceived()));
   const calls = (await h.rtp.ng.command('list', { limit: 10 }))['calls'] as string[];
   assert.equal(calls.length, 1, 'the consultation call was deleted in rtpengine');
 
@@ -58,4 +70,14 @@ test('attended transfer (REFER with Replaces, SIPp as the transferor): the two o
     return c.length === 4 && c.every((x) => x.endedAt) && c;
   });
   assert.equal(cdrs.filter((c) => c.disposition === 'transferred').length, 2, JSON.stringify(cdrs));
+});
+
+test('attended transfer to a phone behind NAT: the box sends it the audio from the port it sends to, so the NAT lets it in', async (t) => {
+  const h = await startCallHarness(t, { digestAlgorithms: ['MD5'] });
+  const alice = await Phone.start(t, { toneHz: 440, rtpBase: await phoneRtpBase() });
+  await alice.register(h.sipPort, '1001', PASSWORDS['1001'] as string);
+  const bob = await NattedPhone.start(t, { sipPort: h.sipPort, user: '1002', password: PASSWORDS['1002'] as string });
+  // Bob answers by himself; the transfer waits until the consultation call is bridged.
+  await consultThenTransfer(t, h, alice, () => Promise.resolve());
+  await talkBothWays(async () => total(await alice.rtpReceived()), async () => Promise.resolve(bob.heard));
 });
