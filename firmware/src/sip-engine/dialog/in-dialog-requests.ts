@@ -3,6 +3,7 @@ import { fixContentType, IN_DIALOG_OWNED, type CoreContext } from '../core-conte
 import { bump } from '../counters.ts';
 import { resolveDest } from '../dns-resolve.ts';
 import { contactFor } from '../outgoing.ts';
+import { buildResponse } from '../parser/build.ts';
 import { SipMessage } from '../parser/message.ts';
 import { parseNameAddr } from '../parser/tokens.ts';
 import type { ClientTxn } from '../transaction/client-txn.ts';
@@ -107,6 +108,26 @@ export class InDialogRequests {
     return { wire: txn.wire, dest, lp: via.lp, txn };
   }
 
+  /**
+   * An app's request still pending when its dialog ends (the peer's BYE crossed it, a session timer expired) gets
+   * 481 from the engine at once, the answer its peer would give now, instead of a 408 after Timer F (32 s); the
+   * transaction is dropped and a late answer ignored. The dialog store announces no removal, so the dialog is looked
+   * up every T1 while the request is pending (a handful of wheel entries: in-dialog requests are few and short).
+   */
+  private answerWhenDialogEnds(d: Dialog, txn: ClientTxn): void {
+    const check = (): void => {
+      if (txn.finalStatus !== 0 || txn.state === 'terminated') return;
+      if (this.ctx.dialogs.byId.get(d.id) === d) {
+        this.ctx.wheel.schedule(this.ctx.opts.timers.t1, check);
+        return;
+      }
+      txn.finalStatus = 481;
+      this.ctx.txl.terminateClient(txn);
+      txn.onResponse(buildResponse(txn.req, 481, 'Call/Transaction Does Not Exist'), undefined, false);
+    };
+    this.ctx.wheel.schedule(this.ctx.opts.timers.t1, check);
+  }
+
   /** `sip` from an app with a dialog id. */
   async fromApp(conn: WireConn, msgId: string, dialogId: string, appReq: SipMessage): Promise<void> {
     const d = this.ctx.dialogs.byId.get(dialogId);
@@ -131,6 +152,7 @@ export class InDialogRequests {
     const sent = await this.sendInDialog(d, m, (res, src, retrans) => this.uac.handle(conn, sent?.txn, res, src, retrans, d));
     if (!sent) return conn.reply(msgId, ['NOK', `unable to resolve ${d.remoteTarget}`]);
     if (method === 'ACK') d.lastAck = { wire: sent.wire, dest: sent.dest };
+    if (sent.txn && method !== 'BYE') this.answerWhenDialogEnds(d, sent.txn);
     if (method === 'BYE' && d.method === 'INVITE') this.routes.cdr('stop', 'application', 'normal-release', sent.wire);
     conn.reply(msgId, ['OK', 'application', String(Buffer.byteLength(sent.wire)), sent.dest.proto, sent.lp.host, String(sent.lp.port), wireTime(), sent.txn?.id ?? '', 'Msg sent:', ''], sent.wire);
   }
