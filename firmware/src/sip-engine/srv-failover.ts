@@ -10,7 +10,8 @@ import type { Source } from './transport/types.ts';
 export type Deliver = (txn: ClientTxn, res: SipMessage, src: Source | undefined, retrans: boolean) => void;
 
 interface Chain {
-  current: ClientTxn;
+  /** The try in progress (set once the first is sent). */
+  current: ClientTxn | undefined;
   /** The app cancelled: no further target is tried. */
   cancelled: boolean;
 }
@@ -48,6 +49,7 @@ export class SrvFailover {
       return txn;
     }
     let appId = '';
+    const chain: Chain = { current: undefined, cancelled: false };
     const attempt = (m: SipMessage, dest: Dest): ClientTxn => {
       const txn: ClientTxn = this.ctx.txl.sendRequest(m, dest, (res, src, retrans) => onResponse(txn, m, res, src, retrans));
       return txn;
@@ -66,10 +68,9 @@ export class SrvFailover {
         }
         bump(this.ctx.counters.requestsOut, m.method);
         chain.current = attempt(next.req, next.dest);
-      });
+      }).catch((err: unknown) => this.ctx.log.error({ err }, 'SRV failover: retry failed'));
     };
-    const first = attempt(req, targets.dest);
-    const chain: Chain = { current: first, cancelled: false };
+    const first = (chain.current = attempt(req, targets.dest));
     appId = first.id;
     this.chains.set(appId, chain);
     return first;
