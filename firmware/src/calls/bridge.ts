@@ -115,6 +115,16 @@ export class Bridge implements LiveCall {
     }
   }
 
+  /**
+   * Takes `held` off hold for the box (its holder left in a transfer): a re-INVITE with `from`'s media, two-way.
+   * `fromSdp` is `from`'s last SDP.
+   */
+  async #resume(held: BridgeLeg, from: BridgeLeg, fromSdp: string): Promise<void> {
+    const offer = await this.media.offer(from.tag, twoWay(fromSdp), held.tag);
+    const answer = await held.dialog.modify(offer);
+    await this.media.answer(from.tag, held.tag, answer);
+  }
+
   #notifier(leg: BridgeLeg): (frag: string, final: boolean) => Promise<unknown> {
     return (frag, final) =>
       leg.dialog
@@ -174,14 +184,24 @@ export class Bridge implements LiveCall {
     const notify = this.#notifier(leg);
     await notify('100 Trying', false);
     try {
+      // Phones put the first call on hold before they consult: `stay` then agreed to only receive, and its
+      // SDP says so. Offered as it is, the moving party would answer send-only and hear nothing; so it is
+      // offered two-way, and `stay` is taken off hold below.
+      const heldByTransferor = leg.held;
+      const stayOffer = heldByTransferor ? twoWay(stay.dialog.remote.sdp) : stay.dialog.remote.sdp;
       // Naming the moving party's tag gives it its own port in this call. Without it rtpengine offered the
       // transferor's port: the moving phone sent there while its audio came from another port, which a phone
       // behind NAT (or one that checks the source) never lets in.
-      const offer = await this.media.offer(stay.tag, stay.dialog.remote.sdp, moving.tag);
+      const offer = await this.media.offer(stay.tag, stayOffer, moving.tag);
       const answer = await moving.dialog.modify(offer);
       await this.media.answer(stay.tag, moving.tag, answer);
-      if (stay.held) await this.media.stopPlay(stay.tag).catch(() => undefined);
-      stay.held = false;
+      if (heldByTransferor) {
+        await this.media.stopPlay(stay.tag).catch(() => undefined);
+        await this.#resume(stay, moving, answer);
+      } else if (stay.held) {
+        // `stay` holds the call itself: the party it now holds gets the music.
+        await this.media.playLoop(moving.tag, this.#deps.mohFile);
+      }
       moving.held = false;
       this.#legs[this.#legs.indexOf(leg)] = moving;
       this.#adopt(moving);
@@ -250,7 +270,11 @@ export class Bridge implements LiveCall {
   }
 }
 
-/** BYE with a Reason; bounded, because a BYE the engine cannot deliver must not hold up the caller. */
+/** The same SDP asking for audio both ways (its direction attributes, session or media level, made sendrecv). */
+function twoWay(sdp: string): string {
+  return sdp.replace(/^a=(sendonly|recvonly|inactive)(\r?)$/gm, 'a=sendrecv$2');
+}
+
 /** The Replaces of a Refer-To (`<sip:x@h?Replaces=callid%3Bto-tag%3Da%3Bfrom-tag%3Db>`), RFC 3891. */
 export function parseReplaces(referTo: string): { callId: string; toTag?: string; fromTag?: string } | undefined {
   const m = /[?&]Replaces=([^&>]+)/i.exec(referTo);
@@ -261,6 +285,7 @@ export function parseReplaces(referTo: string): { callId: string; toTag?: string
   return { callId: callId.trim(), toTag: get('to-tag'), fromTag: get('from-tag') };
 }
 
+/** BYE with a Reason; bounded, because a BYE the engine cannot deliver must not hold up the caller. */
 async function destroy(dialog: Dialog, cause: string): Promise<void> {
   await new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, 3000);

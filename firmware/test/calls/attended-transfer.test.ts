@@ -16,7 +16,7 @@ const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b
  * The transferor (1003, SIPp) consults Bob (1002), then calls Alice (1001, baresip) and transfers her to Bob with
  * REFER and Replaces. Returns once both SIPp legs are done (the box hung up both).
  */
-async function consultThenTransfer(t: TestContext, h: CallHarness, alice: Phone, bobAnswered: () => Promise<unknown>): Promise<void> {
+async function consultThenTransfer(t: TestContext, h: CallHarness, alice: Phone, bobAnswered: () => Promise<unknown>, referScenario = 'transferor-refer.xml'): Promise<void> {
   const box = `127.0.0.1:${h.sipPort}`;
   const sipp = async (scenario: string, callee: string, extra: string[]) =>
     spawnProcess(t, 'sipp', ['-sf', scenario, '-s', callee, '-au', '1003', '-ap', PASSWORDS['1003'] as string, '-i', TRANSFEROR, '-p', String(await freePort(TRANSFEROR)), '-mi', TRANSFEROR, '-mp', String(await freePort(TRANSFEROR)), '-m', '1', '-nostdin', '-timeout', '40', '-timeout_error', ...extra, box], { cwd: SCENARIOS });
@@ -27,7 +27,7 @@ async function consultThenTransfer(t: TestContext, h: CallHarness, alice: Phone,
     h.services.live.all().flatMap((c) => (c instanceof Bridge ? c.legs() : [])).find((l) => l.dialog.sip.callId === 'consult-1@test'),
   );
   const replaces = encodeURIComponent(`consult-1@test;to-tag=${consultLeg.dialog.sip.localTag};from-tag=${consultLeg.dialog.sip.remoteTag}`);
-  const refer = await sipp('transferor-refer.xml', '1001', ['-key', 'replaces', replaces]);
+  const refer = await sipp(referScenario, '1001', ['-key', 'replaces', replaces]);
   await alice.waitEvent('CALL_ESTABLISHED');
   assert.equal((await refer.exited).code, 0, refer.output());
   assert.equal((await consult.exited).code, 0, consult.output());
@@ -80,4 +80,20 @@ test('attended transfer to a phone behind NAT: the box sends it the audio from t
   // Bob answers by himself; the transfer waits until the consultation call is bridged.
   await consultThenTransfer(t, h, alice, () => Promise.resolve());
   await talkBothWays(async () => total(await alice.rtpReceived()), async () => Promise.resolve(bob.heard));
+});
+
+test('attended transfer of a call the transferor put on hold first (as desk phones do): the music stops and both talk', async (t) => {
+  const h = await startCallHarness(t, { digestAlgorithms: ['MD5'] });
+  const alice = await Phone.start(t, { toneHz: 440, rtpBase: await phoneRtpBase() });
+  const bob = await Phone.start(t, { address: '127.0.0.2', toneHz: 880, rtpBase: await phoneRtpBase() });
+  await alice.register(h.sipPort, '1001', PASSWORDS['1001'] as string);
+  await bob.register(h.sipPort, '1002', PASSWORDS['1002'] as string);
+  await consultThenTransfer(t, h, alice, () => bob.waitEvent('CALL_ESTABLISHED'), 'transferor-hold-refer.xml');
+  await talkBothWays(async () => total(await alice.rtpReceived()), async () => total(await bob.rtpReceived()));
+  // One stream reaches Alice now: Bob's. Music on hold still playing would be a second one.
+  const a0 = await alice.rtpReceived();
+  await sleep(1000);
+  const a1 = await alice.rtpReceived();
+  const growing = [...a1].filter(([ssrc, n]) => n - (a0.get(ssrc) ?? 0) > 10).map(([ssrc]) => ssrc);
+  assert.equal(growing.length, 1, `streams Alice receives: ${JSON.stringify([...a1])}`);
 });
