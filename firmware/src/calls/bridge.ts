@@ -125,6 +125,12 @@ export class Bridge implements LiveCall {
     await this.media.answer(from.tag, held.tag, answer);
   }
 
+  /** Media between two parties again as their dialogs last agreed, `a` offering. */
+  async #reconnect(a: BridgeLeg, b: BridgeLeg): Promise<void> {
+    await this.media.offer(a.tag, a.dialog.remote.sdp, b.tag);
+    await this.media.answer(a.tag, b.tag, b.dialog.remote.sdp);
+  }
+
   #notifier(leg: BridgeLeg): (frag: string, final: boolean) => Promise<unknown> {
     return (frag, final) =>
       leg.dialog
@@ -193,7 +199,14 @@ export class Bridge implements LiveCall {
       // transferor's port: the moving phone sent there while its audio came from another port, which a phone
       // behind NAT (or one that checks the source) never lets in.
       const offer = await this.media.offer(stay.tag, stayOffer, moving.tag);
-      const answer = await moving.dialog.modify(offer);
+      let answer: string;
+      try {
+        answer = await moving.dialog.modify(offer);
+      } catch (err) {
+        // The offer turned `stay`'s audio to the moving party's new port; the transferor, who stays, gets it back.
+        await this.#reconnect(stay, leg).catch((e: Error) => this.#deps.log.warn({ err: e.message }, 'reconnecting the transferor failed'));
+        throw err;
+      }
       await this.media.answer(stay.tag, moving.tag, answer);
       if (heldByTransferor) {
         await this.media.stopPlay(stay.tag).catch(() => undefined);

@@ -17,6 +17,13 @@ const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b
  * REFER and Replaces. Returns once both SIPp legs are done (the box hung up both).
  */
 async function consultThenTransfer(t: TestContext, h: CallHarness, alice: Phone, bobAnswered: () => Promise<unknown>, referScenario = 'transferor-refer.xml'): Promise<void> {
+  const { consult, refer } = await startTransfer(t, h, alice, bobAnswered, referScenario);
+  assert.equal((await refer.exited).code, 0, refer.output());
+  assert.equal((await consult.exited).code, 0, consult.output());
+}
+
+/** The two SIPp legs of the transferor, once Alice answered the second one (the REFER follows 1 s later). */
+async function startTransfer(t: TestContext, h: CallHarness, alice: Phone, bobAnswered: () => Promise<unknown>, referScenario: string, referExtra: string[] = []) {
   const box = `127.0.0.1:${h.sipPort}`;
   const sipp = async (scenario: string, callee: string, extra: string[]) =>
     spawnProcess(t, 'sipp', ['-sf', scenario, '-s', callee, '-au', '1003', '-ap', PASSWORDS['1003'] as string, '-i', TRANSFEROR, '-p', String(await freePort(TRANSFEROR)), '-mi', TRANSFEROR, '-mp', String(await freePort(TRANSFEROR)), '-m', '1', '-nostdin', '-timeout', '40', '-timeout_error', ...extra, box], { cwd: SCENARIOS });
@@ -27,10 +34,9 @@ async function consultThenTransfer(t: TestContext, h: CallHarness, alice: Phone,
     h.services.live.all().flatMap((c) => (c instanceof Bridge ? c.legs() : [])).find((l) => l.dialog.sip.callId === 'consult-1@test'),
   );
   const replaces = encodeURIComponent(`consult-1@test;to-tag=${consultLeg.dialog.sip.localTag};from-tag=${consultLeg.dialog.sip.remoteTag}`);
-  const refer = await sipp(referScenario, '1001', ['-key', 'replaces', replaces]);
+  const refer = await sipp(referScenario, '1001', ['-key', 'replaces', replaces, ...referExtra]);
   await alice.waitEvent('CALL_ESTABLISHED');
-  assert.equal((await refer.exited).code, 0, refer.output());
-  assert.equal((await consult.exited).code, 0, consult.output());
+  return { consult, refer };
 }
 
 /**
@@ -96,4 +102,22 @@ test('attended transfer of a call the transferor put on hold first (as desk phon
   const a1 = await alice.rtpReceived();
   const growing = [...a1].filter(([ssrc, n]) => n - (a0.get(ssrc) ?? 0) > 10).map(([ssrc]) => ssrc);
   assert.equal(growing.length, 1, `streams Alice receives: ${JSON.stringify([...a1])}`);
+});
+
+test('attended transfer the moving party refuses (488 to the re-INVITE): the transferor and the other party still hear each other', async (t) => {
+  const h = await startCallHarness(t, { digestAlgorithms: ['MD5'] });
+  const alice = await Phone.start(t, { toneHz: 440, rtpBase: await phoneRtpBase() });
+  await alice.register(h.sipPort, '1001', PASSWORDS['1001'] as string);
+  const bob = await NattedPhone.start(t, { sipPort: h.sipPort, user: '1002', password: PASSWORDS['1002'] as string, refuseReinvites: true });
+  // The transferor echoes what it hears, so Alice hearing herself proves audio both ways with it.
+  const { refer } = await startTransfer(t, h, alice, () => Promise.resolve(), 'transferor-refer-refused.xml', ['-rtp_echo']);
+  await until('Bob refused the transfer', () => bob.refused > 0);
+  let echoed = 0;
+  for (let i = 0; i < 3 && echoed <= 50; i++) {
+    const a0 = total(await alice.rtpReceived());
+    await sleep(1500);
+    echoed = total(await alice.rtpReceived()) - a0;
+  }
+  assert.ok(echoed > 50, `Alice hears the transferor (its echo of her): ${echoed} packets in 1.5 s`);
+  assert.equal((await refer.exited).code, 0, refer.output());
 });
