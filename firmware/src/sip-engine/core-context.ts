@@ -47,7 +47,6 @@ export class CoreContext {
     this.txl = new TransactionLayer(wheel, opts.timers, {
       send: (dest, wire) => this.send(dest, wire),
       retransmitted: () => this.counters.retransmissions++,
-      serverGone: () => undefined,
     });
   }
 

@@ -104,6 +104,7 @@ export class NetworkInbound {
       return;
     }
     if (req.method === 'ACK') return this.onAck(req, src);
+    if (txl.absorbAnswered(req, this.destFor(req, src))) return;
     if (req.method === 'CANCEL') return this.onCancel(req, src);
     if (req.toTag) return this.onInDialog(req, src);
     this.onNewRequest(req, src);
@@ -135,16 +136,17 @@ export class NetworkInbound {
     const { txl, dialogs } = this.ctx;
     const dest = this.destFor(req, src);
     const inv = txl.matchServer(req, 'INVITE');
-    if (!inv) return this.ctx.respondStateless(req, dest, 481);
-    const txn = txl.createServer(req, dest);
-    if (inv.finalStatus >= 200 && inv.finalStatus < 300) {
+    if (!inv) {
+      const dialogId = txl.acceptedDialog(req);
+      if (dialogId === undefined) return this.ctx.respondStateless(req, dest, 481);
       // RFC 3261 ends the INVITE transaction with its 2xx, so the CANCEL matches nothing: 481. A CANCEL that crossed
       // our 200 (no ACK yet) means the caller gave up: like drachtio, hang up and tell the app with an unsolicited BYE.
-      this.ctx.respond(txn, buildResponse(req, 481, 'Call/Transaction Does Not Exist', randomToken()));
-      const d = dialogs.byId.get(inv.dialogId);
-      if (d?.pending2xx && d.pending2xx.txnId === inv.id) void this.inDialog.hangUpUnsolicited(d, 'CANCEL after 200 OK');
+      this.ctx.respond(txl.createServer(req, dest), buildResponse(req, 481, 'Call/Transaction Does Not Exist', randomToken()));
+      const d = dialogs.byId.get(dialogId);
+      if (d?.pending2xx && d.pending2xx.txnId === d.inviteTxnId) void this.inDialog.hangUpUnsolicited(d, 'CANCEL after 200 OK');
       return;
     }
+    const txn = txl.createServer(req, dest);
     this.ctx.respond(txn, buildResponse(req, 200, 'OK', inv.toTag || randomToken()));
     if (inv.finalStatus !== 0 || inv.canceled) return;
     inv.canceled = true;

@@ -23,14 +23,10 @@ export class UacResponses {
 
   handle(conn: WireConn, txn: ClientTxn | undefined, res: SipMessage, src: Source | undefined, retrans: boolean, inDialog: Dialog | undefined): void {
     if (!txn) return;
-    const { dialogs } = this.ctx;
     const req = txn.req;
-    if (retrans) {
-      const d = dialogs.find(res.callId, res.fromTag, res.toTag);
-      if (d?.lastAck) this.ctx.send(d.lastAck.dest, d.lastAck.wire);
-      return;
-    }
+    if (retrans) return this.reAck(res);
     if (res.status === 100) return;
+    if (req.method === 'INVITE') txn.on2xxRetransmission = this.reAck;
     let dialogId = '';
     if (inDialog) {
       dialogId = inDialog.id;
@@ -53,6 +49,12 @@ export class UacResponses {
     const from = src ?? { proto: txn.dest.proto, address: txn.dest.address, port: txn.dest.port };
     conn.send(['sip', 'network', String(Buffer.byteLength(wire)), from.proto, from.address, String(from.port), wireTime(), txn.id, dialogId, ''], wire);
   }
+
+  /** RFC 3261 section 13.2.2.4: a retransmitted 2xx gets the dialog's ACK again (it needs no transaction). */
+  private reAck = (res: SipMessage): void => {
+    const d = this.ctx.dialogs.find(res.callId, res.fromTag, res.toTag);
+    if (d?.lastAck) this.ctx.send(d.lastAck.dest, d.lastAck.wire);
+  };
 
   private uacDialog(conn: WireConn, txn: ClientTxn, res: SipMessage, id: string): Dialog | undefined {
     const { dialogs } = this.ctx;

@@ -9,7 +9,7 @@ export type ResponseHandler = (res: SipMessage, src: Source | undefined, retrans
 /** A request we sent (for an app, or on our own such as an ACK-timeout BYE). */
 export class ClientTxn {
   readonly id = randomUUID();
-  /** The request and its wire text; both reduced once a final response has been handled (they linger 32 s). */
+  /** The request and its wire text (re-sent by Timers A and E). */
   req: SipMessage;
   wire: string;
   readonly dest: Dest;
@@ -24,6 +24,11 @@ export class ClientTxn {
   timers: WheelTimer[] = [];
   interval = 0;
   onResponse: ResponseHandler;
+  /**
+   * What a retransmitted 2xx to this INVITE does once the transaction lingers (RFC 6026 Timer M). A handler that
+   * does not hold the transaction lets it be collected; without one, `onResponse` is called with the flag set.
+   */
+  on2xxRetransmission: ((res: SipMessage, src: Source) => void) | undefined;
 
   constructor(req: SipMessage, wire: string, dest: Dest, onResponse: ResponseHandler) {
     this.req = req;
@@ -32,6 +37,7 @@ export class ClientTxn {
     this.branch = req.via!.branch;
     this.method = req.method;
     this.onResponse = onResponse;
+    this.on2xxRetransmission = undefined;
   }
 
   get key(): string {

@@ -2,17 +2,19 @@ import { buildResponse } from '../parser/build.ts';
 import { detach, type SipMessage } from '../parser/message.ts';
 import type { Source } from '../transport/types.ts';
 import { ClientTxn, type ResponseHandler } from './client-txn.ts';
+import { Lingering } from './lingering.ts';
 import { ServerTxn, serverKey } from './server-txn.ts';
-import type { TimerWheel } from './timer-wheel.ts';
+import type { TimerWheel, WheelTimer } from './timer-wheel.ts';
 import type { Dest, SipTimers } from './types.ts';
 
 export interface LayerHooks {
   /** Puts text on the wire; false when no transport can carry it. */
   send(dest: Dest, wire: string): boolean;
   retransmitted(): void;
-  /** A server transaction's final answer was never acknowledged or the transaction ended. */
-  serverGone(txn: ServerTxn): void;
 }
+
+/** What a lingering client transaction does with a retransmitted final response. */
+type ClientEcho = '' | { ack: string; dest: Dest } | ((res: SipMessage, src: Source) => void);
 
 /** The four state machines of RFC 3261 section 17, driven by one timer wheel. */
 export class TransactionLayer {
@@ -21,6 +23,16 @@ export class TransactionLayer {
   readonly merged = new Map<string, ServerTxn>();
   readonly clients = new Map<string, ClientTxn>();
   readonly clientsById = new Map<string, ClientTxn>();
+  /** Answered non-INVITE requests (Timer J): the response to re-send for a retransmission ('' over streams). */
+  private answered: Lingering<string>;
+  /** INVITEs answered 2xx (RFC 6026 Accepted, Timer L): key to dialog id; retransmissions are absorbed unanswered. */
+  private accepted: Lingering<string>;
+  /** Merge keys of answered INVITEs (RFC 3261 section 8.2.2.2 still applies to them): merge key to server key. */
+  private answeredMerge: Lingering<string>;
+  /** Our requests with a final answer: Timers D and M (64*T1), and Timer K (T4). */
+  private clientsLong: Lingering<ClientEcho>;
+  private clientsShort: Lingering<ClientEcho>;
+  private sweeper: WheelTimer | undefined;
   private wheel: TimerWheel;
   private timers: SipTimers;
   private hooks: LayerHooks;
@@ -29,11 +41,38 @@ export class TransactionLayer {
     this.wheel = wheel;
     this.timers = timers;
     this.hooks = hooks;
+    const t64 = 64 * timers.t1;
+    this.answered = new Lingering(t64);
+    this.accepted = new Lingering(t64);
+    this.answeredMerge = new Lingering(t64);
+    this.clientsLong = new Lingering(t64);
+    this.clientsShort = new Lingering(timers.t4);
   }
 
   get size(): number {
-    return this.servers.size + this.clients.size;
+    return this.servers.size + this.clients.size + this.answered.size + this.accepted.size + this.clientsLong.size + this.clientsShort.size;
   }
+
+  private get tables(): Array<Lingering<unknown>> {
+    return [this.answered, this.accepted, this.answeredMerge, this.clientsLong, this.clientsShort];
+  }
+
+  /** Expiry runs a few times per shortest lingering period (at most once a second) while anything lingers. */
+  private armSweeper(): void {
+    if (this.sweeper) return;
+    const every = Math.max(10, Math.min(1000, Math.floor(Math.min(64 * this.timers.t1, this.timers.t4) / 4)));
+    this.sweeper = this.wheel.schedule(every, () => {
+      this.sweeper = undefined;
+      const now = Date.now();
+      let left = false;
+      for (const t of this.tables) {
+        t.sweep(now);
+        left ||= t.nextDue !== undefined;
+      }
+      if (left) this.armSweeper();
+    });
+  }
+
 
   // ---- server side (17.2) ----
 
@@ -55,8 +94,27 @@ export class TransactionLayer {
   /** RFC 3261 section 8.2.2.2: same From tag, Call-ID and CSeq as a pending request but another branch. */
   isMerged(req: SipMessage): boolean {
     if (req.toTag) return false;
-    const other = this.merged.get(`${req.callId}|${req.fromTag}|${req.cseq}|${req.method}`);
-    return other !== undefined && other.key !== serverKey(req);
+    const mk = `${req.callId}|${req.fromTag}|${req.cseq}|${req.method}`;
+    const other = this.merged.get(mk)?.key ?? this.answeredMerge.get(mk);
+    return other !== undefined && other !== serverKey(req);
+  }
+
+  /**
+   * A retransmission of a request we answered and no longer hold whole: re-sends a non-INVITE's answer to `dest`,
+   * absorbs an INVITE answered 2xx. False when the request is not one of those.
+   */
+  absorbAnswered(req: SipMessage, dest: Dest): boolean {
+    const key = serverKey(req);
+    const wire = this.answered.get(key);
+    if (wire === undefined && this.accepted.get(key) === undefined) return false;
+    this.hooks.retransmitted();
+    if (wire) this.hooks.send(dest, wire);
+    return true;
+  }
+
+  /** The dialog id of an INVITE answered 2xx that `cancel` (or a retransmission) names, if it still lingers. */
+  acceptedDialog(req: SipMessage): string | undefined {
+    return this.accepted.get(serverKey(req, 'INVITE'));
   }
 
   /** A retransmitted request: re-send the last response (absorbing it when there is none yet). */
@@ -75,28 +133,39 @@ export class TransactionLayer {
       return wire;
     }
     txn.finalStatus = res.status;
-    // Only the key and the last response matter from here on; the request would linger 32 s for nothing.
-    txn.req = txn.req.identity();
-    txn.dialogId = detach(txn.dialogId);
     this.clearServerTimers(txn);
     const reliable = txn.dest.proto !== 'udp';
-    const t64 = 64 * this.timers.t1;
     if (txn.method === 'INVITE' && res.status >= 300) {
+      // Rare (a refused call) and busy until the ACK: kept whole, reduced to its identifiers
+      txn.req = txn.req.identity();
+      txn.dialogId = detach(txn.dialogId);
       txn.state = 'completed';
       if (!reliable) this.retransmitFinal(txn, this.timers.t1);
-      txn.timers.push(this.wheel.schedule(t64, () => this.terminateServer(txn))); // Timer H
-    } else if (txn.method === 'INVITE') {
-      // 2xx: the dialog layer retransmits until the ACK (section 13.3.1.4); RFC 6026's Accepted state absorbs
-      // retransmitted INVITEs meanwhile (Timer L) without answering them, so the 2xx need not be kept here
-      txn.state = 'accepted';
-      txn.lastResponse = undefined;
-      // A one-element array, not a push onto an empty one (which reserves 17 slots): it lingers 32 s.
-      txn.timers = [this.wheel.schedule(t64, () => this.terminateServer(txn))];
-    } else {
-      txn.state = 'completed';
-      txn.timers = [this.wheel.schedule(reliable ? 0 : t64, () => this.terminateServer(txn))]; // Timer J
+      txn.timers.push(this.wheel.schedule(64 * this.timers.t1, () => this.terminateServer(txn))); // Timer H
+      return wire;
     }
+    this.retireServer(txn);
+    const now = Date.now();
+    if (txn.method === 'INVITE') {
+      // 2xx: the dialog layer retransmits it until the ACK (section 13.3.1.4); RFC 6026's Accepted state absorbs
+      // retransmitted INVITEs meanwhile (Timer L) without answering them, and a CANCEL finds the dialog
+      txn.state = 'accepted';
+      this.accepted.add(txn.key, detach(txn.dialogId), now);
+      if (txn.mergeKey) this.answeredMerge.add(txn.mergeKey, txn.key, now);
+    } else {
+      txn.state = reliable ? 'terminated' : 'completed';
+      if (!reliable) this.answered.add(txn.key, wire, now); // Timer J
+    }
+    if (!reliable || txn.method === 'INVITE') this.armSweeper();
     return wire;
+  }
+
+  /** Out of the live tables: from its final answer on, a transaction lingers as a key in one of the tables above. */
+  private retireServer(txn: ServerTxn): void {
+    this.wheel.cancel(txn.relTimer);
+    this.servers.delete(txn.key);
+    this.serversById.delete(txn.id);
+    if (txn.mergeKey && this.merged.get(txn.mergeKey) === txn) this.merged.delete(txn.mergeKey);
   }
 
   /** Timer G: re-send a non-2xx final response to an INVITE until the ACK. */
@@ -137,7 +206,6 @@ export class TransactionLayer {
     this.servers.delete(txn.key);
     this.serversById.delete(txn.id);
     if (txn.mergeKey && this.merged.get(txn.mergeKey) === txn) this.merged.delete(txn.mergeKey);
-    this.hooks.serverGone(txn);
   }
 
   private clearServerTimers(txn: ServerTxn): void {
@@ -182,6 +250,8 @@ export class TransactionLayer {
 
   private failClient(txn: ClientTxn, status: number, reason: string): void {
     if (txn.state === 'terminated' || txn.state === 'completed' || txn.state === 'accepted') return;
+    // Timer B runs in Calling only (section 17.1.1.2): a phone that rings longer than 64*T1 is not a timeout
+    if (txn.method === 'INVITE' && txn.state === 'proceeding') return;
     txn.finalStatus = status;
     this.terminateClient(txn);
     txn.onResponse(buildResponse(txn.req, status, reason), undefined, false);
@@ -189,9 +259,9 @@ export class TransactionLayer {
 
   /** A response from the network; false when it matches no client transaction. */
   receiveResponse(res: SipMessage, src: Source): boolean {
-    const branch = res.via?.branch ?? '';
-    const txn = this.clients.get(`${branch}|${res.cseqMethod}`);
-    if (!txn) return false;
+    const key = `${res.via?.branch ?? ''}|${res.cseqMethod}`;
+    const txn = this.clients.get(key);
+    if (!txn) return this.absorbResponse(key, res, src);
     if (res.status < 200) {
       if (txn.state === 'calling' || txn.state === 'proceeding') {
         txn.state = 'proceeding';
@@ -205,42 +275,51 @@ export class TransactionLayer {
       }
       return true;
     }
-    const t64 = 64 * this.timers.t1;
-    if (txn.state === 'completed' || txn.state === 'terminated') {
-      this.hooks.retransmitted();
-      if (txn.ack) this.hooks.send(txn.dest, txn.ack);
-      return true;
-    }
-    if (txn.state === 'accepted') {
-      // RFC 6026: a retransmitted or forked 2xx is passed up so the dialog layer re-sends its ACK
-      this.hooks.retransmitted();
-      txn.onResponse(res, src, true);
-      return true;
-    }
     txn.finalStatus = res.status;
     this.clearClientTimers(txn);
     txn.pendingCancel = undefined;
     const reliable = txn.dest.proto !== 'udp';
+    let echo: ClientEcho | undefined;
     if (txn.method === 'INVITE' && res.status >= 300) {
-      txn.ack = buildAck(txn.req, res).toString();
-      this.hooks.send(txn.dest, txn.ack);
+      const ack = buildAck(txn.req, res).toString();
+      this.hooks.send(txn.dest, ack);
       txn.state = 'completed';
-      // Timer D: RFC 3261 asks for at least 32 s, which is 64*T1 with the default T1
-      txn.timers = [this.wheel.schedule(reliable ? 0 : t64, () => this.terminateClient(txn))];
+      if (!reliable) echo = { ack, dest: txn.dest }; // Timer D: RFC 3261 asks for at least 32 s, 64*T1 by default
     } else if (txn.method === 'INVITE') {
       txn.state = 'accepted';
-      txn.timers = [this.wheel.schedule(t64, () => this.terminateClient(txn))]; // Timer M
     } else {
       txn.state = 'completed';
-      txn.timers = [this.wheel.schedule(reliable ? 0 : this.timers.t4, () => this.terminateClient(txn))]; // Timer K
+      if (!reliable) echo = ''; // Timer K
     }
     txn.onResponse(res, src, false);
-    // The handler has read what it needs; the transaction lingers (Timers D, K, M) with its identifiers only,
-    // and only an accepted INVITE hears from the network again (retransmitted 2xx).
-    txn.req = txn.req.identity();
-    txn.wire = '';
-    if (txn.state !== 'accepted') txn.onResponse = ignoreResponse;
+    if (txn.state === 'accepted') {
+      // RFC 6026 Timer M: a retransmitted or forked 2xx goes to whoever sent the INVITE (the dialog layer re-sends
+      // its ACK; a proxy relays it), by the handler it left, which need not hold the transaction
+      const again = txn.on2xxRetransmission ?? ((r: SipMessage, s: Source) => txn.onResponse(r, s, true));
+      echo = again;
+    }
+    this.retireClient(txn);
+    if (echo !== undefined) {
+      (txn.state === 'completed' && txn.method !== 'INVITE' ? this.clientsShort : this.clientsLong).add(key, echo, Date.now());
+      this.armSweeper();
+    }
     return true;
+  }
+
+  /** A response to a request we no longer hold whole: re-ACK, relay or absorb it, as its lingering entry says. */
+  private absorbResponse(key: string, res: SipMessage, src: Source): boolean {
+    const echo = this.clientsLong.get(key) ?? this.clientsShort.get(key);
+    if (echo === undefined) return false;
+    if (res.status < 200) return true;
+    this.hooks.retransmitted();
+    if (typeof echo === 'function') echo(res, src);
+    else if (echo) this.hooks.send(echo.dest, echo.ack);
+    return true;
+  }
+
+  private retireClient(txn: ClientTxn): void {
+    if (this.clients.get(txn.key) === txn) this.clients.delete(txn.key);
+    this.clientsById.delete(txn.id);
   }
 
   terminateClient(txn: ClientTxn): void {
@@ -255,8 +334,6 @@ export class TransactionLayer {
     txn.timers = [];
   }
 }
-
-const ignoreResponse: ResponseHandler = () => undefined;
 
 /** RFC 3261 section 17.1.1.3: the ACK for a non-2xx final response, in the INVITE's transaction. */
 function buildAck(invite: SipMessage, res: SipMessage): SipMessage {
