@@ -22,6 +22,20 @@ for (const transport of ['udp', 'tcp'] as const) {
   });
 }
 
+test('a callee ringing longer than 64*T1 is still answered: Timer B stops at the first provisional response', async (t) => {
+  const { engine, adminPort } = await startTestEngine(t);
+  const srf = loose(await connectApp(t, adminPort));
+  const port = await freePort('127.0.0.4');
+  const uas = await startSipp(t, ['-sf', 'uas-long-ring.xml', '-i', '127.0.0.4', '-p', String(port), '-m', '1']);
+  const dlg = await srf.createUAC(`sip:bob@127.0.0.4:${port}`, { localSdp: SDP });
+  assert.match(dlg.remote.sdp, /^v=0/);
+  await dlg.destroy();
+  const { code } = await uas.exited;
+  assert.equal(code, 0, uas.output());
+  await settle(engine);
+  assert.equal(engine.counters().liveTransactions, 0);
+});
+
 test('app UAC with digest: the 401 is retried with credentials on the same Call-ID and CSeq+1', async (t) => {
   const { engine, adminPort } = await startTestEngine(t);
   const srf = loose(await connectApp(t, adminPort));
