@@ -26,7 +26,7 @@ export class TimerWheel {
     const now = Date.now();
     if (!this.interval) {
       this.lastSlot = Math.floor(now / SLOT_MS);
-      this.interval = setInterval(() => this.tick(), SLOT_MS);
+      this.interval = setInterval(this.onInterval, SLOT_MS);
     }
     const due = now + ms;
     const t: WheelTimer = { due, fn, cancelled: false };
@@ -54,7 +54,21 @@ export class TimerWheel {
     return this.count;
   }
 
-  private tick(): void {
+  /**
+   * The due timers run after the event loop's I/O phase, not in its timers phase: when the engine lags, a
+   * response already waiting in a socket is read before Timer A or E decides it never came and retransmits
+   * (a retransmission the peer may not expect, and more load when there is already too much).
+   */
+  private onInterval = (): void => {
+    if (!this.tickQueued) {
+      this.tickQueued = true;
+      setImmediate(this.tick);
+    }
+  };
+  private tickQueued = false;
+
+  private tick = (): void => {
+    this.tickQueued = false;
     const now = Math.floor(Date.now() / SLOT_MS);
     for (let s = this.lastSlot + 1; s <= now; s++) {
       const list = this.slots.get(s);
@@ -79,7 +93,7 @@ export class TimerWheel {
       this.interval = undefined;
       this.slots.clear();
     }
-  }
+  };
 
   stop(): void {
     if (this.interval) clearInterval(this.interval);
