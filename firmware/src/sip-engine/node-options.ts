@@ -7,6 +7,16 @@
  */
 export const SIP_ENGINE_NODE_OPTIONS = '--max-semi-space-size=2';
 
+/**
+ * V8 settings Node refuses in NODE_OPTIONS, set by the engine on itself at start. V8 lets the old generation grow
+ * to up to four times what survived the last full GC before collecting again; under load that was 110 MB of heap
+ * for 45 MB of live data, most of the engine's resident memory. Growing by 30% at most keeps the heap near its
+ * live size for a few more (concurrent) collections, at no CPU cost measured per call. After a burst, the
+ * memory reducer hands pages back after 2 s instead of 8.
+ */
+export const SIP_ENGINE_V8_FLAGS = ['--heap-growing-percent=30', '--gc-memory-reducer-start-delay-ms=2000'];
+
+
 /** `env` with the engine's V8 settings added to any NODE_OPTIONS already there. */
 export function sipEngineEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const given = env['NODE_OPTIONS']?.trim();
