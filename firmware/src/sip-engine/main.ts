@@ -46,7 +46,7 @@ export async function startSipEngine(opts: SipEngineOptions, log: Logger = creat
       log.debug({ reason, peer: `${src.address}:${src.port}` }, 'SIP stream framing error; connection closed');
     },
     onError: (err) => log.error({ err }, 'SIP transport error'),
-    ...(opts.tlsKeyFile && opts.tlsCertFile ? { tls: { key: readFileSync(opts.tlsKeyFile), cert: readFileSync(opts.tlsCertFile) } } : {}),
+    ...(opts.tlsKeyFile && opts.tlsCertFile ? { tls: { key: readFileSync(opts.tlsKeyFile), cert: readFileSync(opts.tlsCertFile), files: { key: opts.tlsKeyFile, cert: opts.tlsCertFile } } } : {}),
   });
   await transports.start();
   const resolver = newDestResolver(opts.hosts, transports.bound.map((b) => b.proto), opts.dnsServers);
