@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { isUsableSdp, sdpDirection, type CallMedia } from '../media/call-media.ts';
 import type { CallDeps, Party } from './call-deps.ts';
 import type { LiveCall } from './live-calls.ts';
@@ -231,7 +232,7 @@ export class Bridge implements LiveCall {
 
   /**
    * Blind transfer (REFER): the referrer leaves, the other party stays on its rtpengine port and the target is
-   * rung with a fresh offer from it, so the remaining phone needs no re-INVITE.
+   * rung with a fresh offer from it, so the remaining phone needs no re-INVITE (unless the referrer held it).
    */
   async #refer(leg: BridgeLeg, req: SrfRequest, res: SrfResponse): Promise<void> {
     if (!this.#legs.includes(leg)) return;
@@ -255,29 +256,39 @@ export class Bridge implements LiveCall {
     const notify = this.#notifier(leg);
     await notify('100 Trying', false);
     const stay = this.#other(leg);
+    // As in the attended transfer: the target gets its own port (a tag of ours, its SIP tag is not known before
+    // it answers), and a `stay` the transferor held is offered two-way and taken off hold once the target answers.
+    const targetTag = randomBytes(8).toString('hex');
+    const heldByTransferor = leg.held;
     try {
-      const offerSdp = await this.media.offer(stay.tag, stay.dialog.remote.sdp);
+      const offerSdp = await this.media.offer(stay.tag, heldByTransferor ? twoWay(stay.dialog.remote.sdp) : stay.dialog.remote.sdp, targetTag);
       const result = await placeCall(
         { deps: this.#deps, interactionId: this.interactionId, callerNumber: stay.party.number, caller: stay.party, offerSdp, signal: new AbortController().signal },
         dest,
       );
       if (!result.ok) {
+        await this.#reconnect(stay, leg).catch((e: Error) => this.#deps.log.warn({ err: e.message }, 'reconnecting the transferor failed'));
         await notify(`${result.status} Failed`, true);
         return;
       }
-      const answerSdp = await this.media.answer(stay.tag, result.dialog.sip.remoteTag, result.dialog.remote.sdp);
-      void answerSdp;
+      await this.media.answer(stay.tag, targetTag, result.dialog.remote.sdp);
       const idx = this.#legs.indexOf(leg);
-      const newLeg: BridgeLeg = { dialog: result.dialog, tag: result.dialog.sip.remoteTag, legId: result.legId, party: { number: target, extension: dest.kind === 'extension' ? target : undefined }, held: false };
+      const newLeg: BridgeLeg = { dialog: result.dialog, tag: targetTag, legId: result.legId, party: { number: target, extension: dest.kind === 'extension' ? target : undefined }, held: false };
       this.#legs[idx] = newLeg;
       this.#adopt(newLeg);
       this.#deps.legs.remove(leg.legId);
-      if (stay.held || leg.held) await this.media.stopPlay(stay.tag).catch(() => undefined);
+      if (heldByTransferor) {
+        await this.media.stopPlay(stay.tag).catch(() => undefined);
+        await this.#resume(stay, newLeg, result.dialog.remote.sdp);
+      } else if (stay.held) {
+        await this.media.playLoop(targetTag, this.#deps.mohFile);
+      }
       this.#deps.cdrs.ended(leg.legId, 'transferred', `transferred to ${target}`);
       await this.#transferorLeaves(leg);
       this.#deps.log.info({ interaction: this.interactionId, to: target }, 'blind transfer done');
     } catch (err) {
       this.#deps.log.warn({ err: (err as Error).message }, 'transfer failed');
+      if (this.#legs.includes(leg)) await this.#reconnect(stay, leg).catch(() => undefined);
       await notify('503 Service Unavailable', true);
     }
   }

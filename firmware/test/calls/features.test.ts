@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { listCdrs } from '../../src/config/repositories/cdrs.ts';
 import { audioStats, Phone, phoneRtpBase } from './baresip.ts';
-import { PASSWORDS, startCallHarness, until, type CallHarness } from './harness.ts';
+import { freePort } from '../helpers/ports.ts';
+import { spawnProcess } from '../helpers/process.ts';
+import { PASSWORDS, SCENARIOS, startCallHarness, until, type CallHarness } from './harness.ts';
+import { NattedPhone } from './natted-phone.ts';
+import { reply } from './raw-calls.ts';
+import { RawSip, Registration } from './sip-client.ts';
 
 type Ctx = Parameters<typeof startCallHarness>[0];
 
@@ -80,6 +85,66 @@ test('blind transfer (REFER): the transferee talks to the target, the transferor
   assert.equal(new Set(cdrs.map((c) => c.interactionId)).size, 1, 'one interaction across the transfer');
   assert.equal(cdrs.find((c) => c.extension === '1002')?.disposition, 'transferred');
   await until('rtpengine call deleted', async () => ((await h.rtp.ng.command('list', { limit: 10 }))['calls'] as string[]).length === 0);
+});
+
+/** Waits (up to 9 s) for a window of 1.5 s with audio both ways; the counters give packets received so far. */
+async function talkBothWays(names: [string, string], first: () => Promise<number>, second: () => Promise<number>): Promise<void> {
+  let a = 0;
+  let b = 0;
+  for (let i = 0; i < 6 && !(a > 50 && b > 50); i++) {
+    const a0 = await first();
+    const b0 = await second();
+    await sleep(1500);
+    a = (await first()) - a0;
+    b = (await second()) - b0;
+  }
+  assert.ok(a > 50, `${names[0]} hears ${names[1]}: ${a} packets in 1.5 s`);
+  assert.ok(b > 50, `${names[1]} hears ${names[0]}: ${b} packets in 1.5 s`);
+}
+
+test('blind transfer of a call the transferor held first, to a phone behind NAT: the music stops and the two talk', async (t) => {
+  const h = await startCallHarness(t);
+  const [alice, bob] = (await phones(t, h, [['1001', '127.0.0.1', 440], ['1002', '127.0.0.2', 880]])) as [Phone, Phone];
+  const chloe = await NattedPhone.start(t, { sipPort: h.sipPort, user: '1003', password: PASSWORDS['1003'] as string });
+  alice.command('dial', '1002');
+  await alice.waitEvent('CALL_ESTABLISHED');
+  await bob.waitEvent('CALL_ESTABLISHED');
+  bob.command('hold');
+  await sleep(1000);
+  bob.command('transfer', '1003');
+  await bob.waitEvent('CALL_CLOSED');
+  await talkBothWays(['Alice', 'Chloe'], async () => total(await alice.rtpReceived()), () => Promise.resolve(chloe.heard));
+  // One stream reaches Alice now: Chloe's. Music on hold still playing would be a second one.
+  const a0 = await alice.rtpReceived();
+  await sleep(1000);
+  const a1 = await alice.rtpReceived();
+  const growing = [...a1].filter(([ssrc, n]) => n - (a0.get(ssrc) ?? 0) > 10);
+  assert.equal(growing.length, 1, `streams Alice receives: ${JSON.stringify([...a1])}`);
+  alice.command('hangup');
+  await until('the call ended', () => h.services.live.size === 0);
+});
+
+test('blind transfer the target refuses (486): the transferor still hears the other party', async (t) => {
+  // SIPp is the transferor: baresip hangs up by itself when its transfer fails.
+  const h = await startCallHarness(t, { digestAlgorithms: ['MD5'] });
+  const [alice] = (await phones(t, h, [['1001', '127.0.0.1', 440]])) as [Phone];
+  const busy = await RawSip.open(t, '127.0.0.3');
+  assert.equal((await new Registration(busy, h.sipPort, '1002').send({ contact: `<sip:1002@127.0.0.3:${busy.port}>`, expires: 300, password: PASSWORDS['1002'] as string })).status, 200);
+  const at = '127.0.0.6';
+  // The transferor echoes what it hears, so Alice hearing herself proves audio both ways with it.
+  const transferor = spawnProcess(t, 'sipp', ['-sf', 'transferor-blind-refused.xml', '-s', '1001', '-au', '1003', '-ap', PASSWORDS['1003'] as string, '-i', at, '-p', String(await freePort(at)), '-mi', at, '-mp', String(await freePort(at)), '-rtp_echo', '-m', '1', '-nostdin', '-timeout', '40', '-timeout_error', `127.0.0.1:${h.sipPort}`], { cwd: SCENARIOS });
+  await alice.waitEvent('CALL_ESTABLISHED');
+  const invite = await busy.next((m) => m.start.startsWith('INVITE '), 10_000);
+  busy.send(reply(invite, '486 Busy Here'), h.sipPort);
+  await until('the transfer failed', () => listCdrs(h.db).some((c) => c.callee === '1002' && c.endedAt));
+  let echoed = 0;
+  for (let i = 0; i < 3 && echoed <= 50; i++) {
+    const a0 = total(await alice.rtpReceived());
+    await sleep(1500);
+    echoed = total(await alice.rtpReceived()) - a0;
+  }
+  assert.ok(echoed > 50, `Alice hears the transferor (its echo of her): ${echoed} packets in 1.5 s`);
+  assert.equal((await transferor.exited).code, 0, transferor.output());
 });
 
 test('DND with forward-on-busy, and forward on no answer after the ring timeout', async (t) => {
