@@ -49,3 +49,18 @@ test('after a stall, a datagram that arrived meanwhile is read before timers tha
   assert.deepEqual(order, ['response read', 'timer A']);
   w.stop();
 });
+
+test('cancelling timers of one slot, before it and from a callback in it, leaves exactly the others to fire', async () => {
+  const w = new TimerWheel((e) => assert.fail(String(e)));
+  const fired: number[] = [];
+  const timers = [0, 1, 2, 3, 4].map((i) => w.schedule(20, () => {
+    fired.push(i);
+    if (i === 0) w.cancel(timers[3]);
+  }));
+  w.cancel(timers[1]);
+  assert.equal(w.pending, 4);
+  await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(fired.sort(), [0, 2, 4]);
+  assert.equal(w.pending, 0);
+  w.stop();
+});

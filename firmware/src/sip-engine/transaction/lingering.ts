@@ -7,11 +7,10 @@
 export class Lingering<V> {
   readonly ms: number;
   private map = new Map<string, V>();
-  // Parallel arrays (keys, values, due times) from `head` on: no object per entry.
+  // Parallel arrays (keys, values, due times), oldest first: no object per entry.
   private keys: string[] = [];
   private values: V[] = [];
   private dues: number[] = [];
-  private head = 0;
 
   constructor(ms: number) {
     this.ms = ms;
@@ -39,28 +38,23 @@ export class Lingering<V> {
   /** Drops what is due by `now`; an entry replaced under the same key since is left to its own due time. */
   sweep(now: number): void {
     const { keys, values, dues } = this;
-    let h = this.head;
+    let h = 0;
     while (h < keys.length && (dues[h] as number) <= now) {
       const k = keys[h] as string;
       if (this.map.get(k) === values[h]) this.map.delete(k);
       h++;
     }
-    if (h === keys.length) {
-      this.keys = [];
-      this.values = [];
-      this.dues = [];
-      h = 0;
-    } else if (h > 4096 && h * 2 > keys.length) {
+    // Swept entries leave the arrays at once: left before the head until a later compaction, up to half of
+    // everything held was already expired. A sweep runs about once a second, so the copy is cheap.
+    if (h > 0) {
       this.keys = keys.slice(h);
       this.values = values.slice(h);
       this.dues = dues.slice(h);
-      h = 0;
     }
-    this.head = h;
   }
 
   /** The next due time, or undefined when empty. */
   get nextDue(): number | undefined {
-    return this.head < this.dues.length ? this.dues[this.head] : undefined;
+    return this.dues[0];
   }
 }

@@ -3,9 +3,11 @@
  * pending, so an idle engine costs nothing and 10,000 transactions cost one callback per slot, not 10,000 timers.
  */
 export interface WheelTimer {
-  due: number;
   fn: () => void;
   cancelled: boolean;
+  /** The slot list holding it and its place there, so cancelling removes it at once (O(1), swap with the last). */
+  list: WheelTimer[] | undefined;
+  index: number;
 }
 
 const SLOT_MS = 10;
@@ -28,25 +30,31 @@ export class TimerWheel {
       this.lastSlot = Math.floor(now / SLOT_MS);
       this.interval = setInterval(this.onInterval, SLOT_MS);
     }
-    const due = now + ms;
-    const t: WheelTimer = { due, fn, cancelled: false };
-    const slot = Math.max(Math.ceil(due / SLOT_MS), this.lastSlot + 1);
+    const slot = Math.max(Math.ceil((now + ms) / SLOT_MS), this.lastSlot + 1);
     let list = this.slots.get(slot);
     if (!list) this.slots.set(slot, (list = []));
+    const t: WheelTimer = { fn, cancelled: false, list, index: list.length };
     list.push(t);
     this.count++;
     return t;
   }
 
   /**
-   * A cancelled timer stays in its slot until the slot comes due, so its callback is dropped here: the callback
-   * holds the transaction or dialog it was for, which would otherwise live on until then (64 s for some).
+   * Most timers are cancelled (Timer B by the answer, the app's 64 s answer deadline by its response): they leave
+   * their slot at once. Left there until due, 130,000 of them sat in the heap at 800 calls/s.
    */
   cancel(t: WheelTimer | undefined): void {
-    if (t && !t.cancelled) {
-      t.cancelled = true;
-      t.fn = noop;
-      this.count--;
+    if (!t || t.cancelled) return;
+    t.cancelled = true;
+    t.fn = noop;
+    this.count--;
+    const list = t.list;
+    if (!list) return;
+    t.list = undefined;
+    const last = list.pop()!;
+    if (last !== t) {
+      list[t.index] = last;
+      last.index = t.index;
     }
   }
 
@@ -74,6 +82,8 @@ export class TimerWheel {
       const list = this.slots.get(s);
       if (!list) continue;
       this.slots.delete(s);
+      // Callbacks may cancel timers of this very slot: detached first, those are only marked.
+      for (const t of list) t.list = undefined;
       for (const t of list) {
         if (t.cancelled) continue;
         t.cancelled = true;
