@@ -4,7 +4,7 @@ import tls from 'node:tls';
 import { StreamFramer } from './stream-framer.ts';
 import type { ListenPoint, Proto, Source } from './types.ts';
 import { TlsReloader, type TlsFiles, type TlsPair } from './tls-reload.ts';
-import { WsListener } from './websocket.ts';
+import type { WsListener } from './websocket.ts';
 
 export interface TransportOptions {
   listen: ListenPoint[];
@@ -31,6 +31,14 @@ interface Bound extends ListenPoint {
 const poolKey = (proto: Proto, address: string, port: number) => `${proto}|${address}|${port}`;
 
 /** UDP sockets and TCP listeners for every contact, plus a pool of TCP connections reused in both directions. */
+/**
+ * Receive buffer of each UDP listen point. With Linux's default (208 KB) a 100 ms pause of the engine (a GC, a
+ * burst) at 800 calls/s overflowed it: thousands of requests and responses dropped, each costing a retransmission
+ * 500 ms later, and peers that do not expect one (SIPp's UAS) failed calls. The kernel caps it at
+ * net.core.rmem_max, which the appliance image raises (yocto-layer's sysctl file).
+ */
+const UDP_RECV_BUFFER = 4 * 1024 * 1024;
+
 export class Transports {
   private opts: TransportOptions;
   readonly bound: Bound[] = [];
@@ -46,7 +54,7 @@ export class Transports {
     for (const lp of this.opts.listen) {
       const b: Bound = { ...lp };
       if (lp.proto === 'udp') {
-        const sock = dgram.createSocket({ type: net.isIPv6(lp.host) ? 'udp6' : 'udp4', reuseAddr: false });
+        const sock = dgram.createSocket({ type: net.isIPv6(lp.host) ? 'udp6' : 'udp4', reuseAddr: false, recvBufferSize: UDP_RECV_BUFFER });
         sock.on('message', (data, rinfo) =>
           this.opts.onMessage(data, { proto: 'udp', address: rinfo.address, port: rinfo.port, localAddress: b.host, localPort: b.port }),
         );
@@ -62,6 +70,8 @@ export class Transports {
         b.udp = sock;
       } else if (lp.proto === 'ws' || lp.proto === 'wss') {
         if (lp.proto === 'wss' && !this.opts.tls) throw new Error('a WSS contact needs a key and certificate');
+        // Loaded only for WebSocket contacts: the ws package and node's HTTP stack are memory most engines never use.
+        const { WsListener } = await import('./websocket.ts');
         const ws = new WsListener({
           lp: b,
           ...(this.opts.tls ? { tls: { key: this.opts.tls.key, cert: this.opts.tls.cert } } : {}),

@@ -19,6 +19,7 @@ SRC_URI = " \
     file://callbox.env \
     file://callbox-tmpfiles.conf \
     file://90-callbox-panel.rules \
+    file://90-callbox-sip.conf \
 "
 
 # scarthgap unpacks into WORKDIR, later releases into UNPACKDIR.
@@ -46,6 +47,7 @@ do_install() {
     install -D -m 0644 ${UNPACKDIR}/callbox.env ${D}${sysconfdir}/default/callbox
     install -D -m 0644 ${UNPACKDIR}/callbox-tmpfiles.conf ${D}${nonarch_libdir}/tmpfiles.d/callbox.conf
     install -D -m 0644 ${UNPACKDIR}/90-callbox-panel.rules ${D}${nonarch_base_libdir}/udev/rules.d/90-callbox-panel.rules
+    install -D -m 0644 ${UNPACKDIR}/90-callbox-sip.conf ${D}${nonarch_libdir}/sysctl.d/90-callbox-sip.conf
 
     # Mount points on the read-only root: the data partition and the boards' recording disks.
     install -d ${D}/data ${D}/srv/recordings/1 ${D}/srv/recordings/2
@@ -55,6 +57,7 @@ FILES:${PN} += " \
     ${datadir}/callbox \
     ${systemd_system_unitdir} \
     ${nonarch_libdir}/tmpfiles.d \
+    ${nonarch_libdir}/sysctl.d \
     ${nonarch_base_libdir}/udev/rules.d \
     /data \
     /srv/recordings \
