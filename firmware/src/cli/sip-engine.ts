@@ -10,7 +10,7 @@ export async function sipEngineCommand(args: string[]): Promise<number> {
   const secret = process.env['CALLBOX_DRACHTIO_SECRET'];
   const argv = secret && !args.includes('--secret') ? [...args, '--secret', secret] : args;
   for (const flag of SIP_ENGINE_V8_FLAGS) v8.setFlagsFromString(flag);
-  const opts = parseSipEngineArgs(argv);
+  const opts = await parseSipEngineArgs(argv);
   const log = createLogger('sip-engine');
   const engine = await startSipEngine(opts, log);
   await untilSignal();

@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
-import net from 'node:net';
-import { z } from 'zod';
+import type { SipEngineConfigFile } from './config-file.ts';
 import type { SipTimers } from './transaction/types.ts';
 import type { Proto } from './transport/types.ts';
+import { HANDLER_METHOD, HANDLER_URL, isDnsServer, isIp, LOGLEVELS } from './value-checks.ts';
+
+export type { SipEngineConfigFile };
 
 export interface ContactSpec {
   host: string;
@@ -56,49 +57,7 @@ const DEFAULTS: SipEngineOptions = {
   traceMaxBytes: 10_000_000,
 };
 
-const isIp = (v: string) => net.isIP(v) !== 0;
-const LOGLEVELS = ['error', 'warn', 'notice', 'info', 'debug', 'trace'] as const;
 
-/** `IP`, `IPv4:PORT` or `[IPv6]:PORT`, as node's Resolver#setServers takes them. */
-function isDnsServer(v: string): boolean {
-  const withPort = /^\[([^\]]+)\]:\d{1,5}$/.exec(v) ?? /^([\d.]+):\d{1,5}$/.exec(v);
-  return isIp(v) || (withPort !== null && isIp(withPort[1]!));
-}
-const HANDLER_METHOD = /^([A-Za-z]+|\*)$/;
-const HANDLER_URL = /^(?:tcp|https?):\/\/\S+$/;
-
-const positive = z.number().int().positive();
-/**
- * `-f` file: JSON with one key for every flag (drachtio's XML is not read). Values are checked as strictly as the
- * flags; unknown keys are refused so a misspelt key is not silently ignored.
- */
-const configSchema = z
-  .object({
-    contacts: z.array(z.string()).optional(),
-    admin: z
-      .object({
-        address: z.string().refine(isIp, 'not an IP address').optional(),
-        port: z.number().int().min(0).max(65535).optional(),
-        secret: z.string().min(1).optional(),
-      })
-      .strict()
-      .optional(),
-    loglevel: z.enum(LOGLEVELS).optional(),
-    timers: z.object({ t1: positive.optional(), t2: positive.optional(), t4: positive.optional() }).strict().optional(),
-    externalIp: z.string().refine(isIp, 'not an IP address').optional(),
-    hosts: z.record(z.string(), z.string().refine(isIp, 'not an IP address')).optional(),
-    tls: z.object({ keyFile: z.string().min(1), certFile: z.string().min(1) }).strict().optional(),
-    tcpIdleMs: positive.optional(),
-    minSe: positive.optional(),
-    sipTrace: z.object({ file: z.string().min(1), switchFile: z.string().min(1).optional(), maxBytes: positive.optional() }).strict().optional(),
-    dnsServers: z.array(z.string().refine(isDnsServer, 'not IP, IPv4:PORT or [IPv6]:PORT')).optional(),
-    requestHandlers: z
-      .record(z.string().regex(HANDLER_METHOD, 'not a method name or *'), z.string().regex(HANDLER_URL, 'not tcp://HOST:PORT or http(s)://URL'))
-      .optional(),
-  })
-  .strict();
-
-export type SipEngineConfigFile = z.infer<typeof configSchema>;
 
 /**
  * `sip:HOST[:PORT][;transport=udp,tcp]`, and several of them comma-separated. The transport list itself uses
@@ -119,7 +78,7 @@ function parseContact(uri: string): ContactSpec {
   const m = /^sip:(\[[0-9a-fA-F:.]+\]|[^:;]+)(?::(\d{1,5}))?((?:;[^;]*)*)$/i.exec(uri);
   if (!m) throw new Error(`--contact: "${uri}" is not sip:HOST[:PORT][;transport=udp,tcp]`);
   const host = m[1]!.startsWith('[') ? m[1]!.slice(1, -1) : m[1]!;
-  if (!net.isIP(host) && host !== 'localhost') throw new Error(`--contact: host "${host}" must be an IP address`);
+  if (!isIp(host) && host !== 'localhost') throw new Error(`--contact: host "${host}" must be an IP address`);
   const port = m[2] === undefined ? 5060 : Number(m[2]);
   if (port > 65535) throw new Error(`--contact: port ${port} out of range`);
   let protos: Proto[] = ['udp', 'tcp'];
@@ -139,7 +98,7 @@ function positiveInt(flag: string, v: string): number {
 }
 
 /** drachtio-server's flags where they make sense, plus `--t1/--t2/--t4` and `--tcp-idle-ms` (ms) and `--host name=addr`. */
-export function parseSipEngineArgs(argv: string[]): SipEngineOptions {
+export async function parseSipEngineArgs(argv: string[]): Promise<SipEngineOptions> {
   const o: SipEngineOptions = structuredClone(DEFAULTS);
   let external: string | undefined;
   let contactsFromFlags: ContactSpec[] | undefined;
@@ -159,7 +118,7 @@ export function parseSipEngineArgs(argv: string[]): SipEngineOptions {
         break;
       case '--address': {
         const v = value();
-        if (!net.isIP(v)) throw new Error(`--address: "${v}" is not an IP address`);
+        if (!isIp(v)) throw new Error(`--address: "${v}" is not an IP address`);
         o.adminAddress = v;
         break;
       }
@@ -181,7 +140,7 @@ export function parseSipEngineArgs(argv: string[]): SipEngineOptions {
       }
       case '--external-ip':
         external = value();
-        if (!net.isIP(external)) throw new Error(`--external-ip: "${external}" is not an IP address`);
+        if (!isIp(external)) throw new Error(`--external-ip: "${external}" is not an IP address`);
         break;
       case '--t1':
         o.timers.t1 = positiveInt(flag, value());
@@ -216,7 +175,7 @@ export function parseSipEngineArgs(argv: string[]): SipEngineOptions {
       case '--host': {
         const v = value();
         const [name, addr] = v.split('=');
-        if (!name || !addr || !net.isIP(addr)) throw new Error(`--host: "${v}" is not NAME=IP`);
+        if (!name || !addr || !isIp(addr)) throw new Error(`--host: "${v}" is not NAME=IP`);
         o.hosts[name.toLowerCase()] = addr;
         break;
       }
@@ -237,7 +196,9 @@ export function parseSipEngineArgs(argv: string[]): SipEngineOptions {
       }
       case '-f':
       case '--file': {
-        const ext = applyFile(o, value());
+        // Loaded only for -f: zod alone is about 15 MB of the engine's resident memory.
+        const { readConfigFile } = await import('./config-file.ts');
+        const ext = applyFile(o, readConfigFile(value()));
         if (ext !== undefined) external = ext;
         break;
       }
@@ -256,16 +217,7 @@ export function parseSipEngineArgs(argv: string[]): SipEngineOptions {
 }
 
 /** Applies a `-f` file over `o`; returns its external IP, which (like the flag) applies to the final contacts. */
-function applyFile(o: SipEngineOptions, file: string): string | undefined {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new Error(`-f ${file}: ${(err as Error).message} (only JSON configuration files are supported)`, { cause: err });
-  }
-  const r = configSchema.safeParse(raw);
-  if (!r.success) throw new Error(`-f ${file}: ${r.error.issues.map(describeIssue).join('; ')}`);
-  const c = r.data;
+function applyFile(o: SipEngineOptions, c: SipEngineConfigFile): string | undefined {
   if (c.contacts) o.contacts = c.contacts.flatMap(parseContacts);
   if (c.admin?.address) o.adminAddress = c.admin.address;
   if (c.admin?.port !== undefined) o.adminPort = c.admin.port;
@@ -289,9 +241,3 @@ function applyFile(o: SipEngineOptions, file: string): string | undefined {
   return c.externalIp;
 }
 
-/** `admin.bogus: unknown key`, `dnsServers.1: not IP, ...`: every problem with the path a user edits. */
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const at = (path: PropertyKey[]) => path.map(String).join('.') || '(root)';
-  if (issue.code === 'unrecognized_keys') return issue.keys.map((k) => `${at([...issue.path, k])}: unknown key`).join('; ');
-  return `${at(issue.path)}: ${issue.message}`;
-}

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { CoreContext } from './core-context.ts';
 import { buildResponse, randomToken } from './parser/build.ts';
 import type { SipMessage } from './parser/message.ts';
@@ -9,12 +8,6 @@ import type { WireConn } from './wire/connection.ts';
 
 /** drachtio's request-handlers: a SIP method (lower case, or `*`) and where to ask which app takes the request. */
 export type RequestHandlers = Record<string, string>;
-
-const answerSchema = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('route'), data: z.object({ uri: z.string().min(1) }) }),
-  z.object({ action: z.literal('reject'), data: z.object({ status: z.number().int().min(300).max(699), reason: z.string().optional() }) }),
-  z.object({ action: z.literal('redirect'), data: z.object({ contact: z.union([z.string(), z.array(z.string()).min(1)]) }) }),
-]);
 
 export interface OutboundDeps {
   ctx: CoreContext;
@@ -86,6 +79,8 @@ export class OutboundApps {
     for (const [k, v] of Object.entries(q)) u.searchParams.set(k, v);
     const res = await fetch(u, { signal: AbortSignal.timeout(5000) });
     if (!res.ok) throw new Error(`request handler ${url} answered HTTP ${res.status}`);
+    // Loaded only in this mode: zod alone is about 15 MB of the engine's resident memory.
+    const { answerSchema } = await import('./request-handler-answer.ts');
     const parsed = answerSchema.safeParse(await res.json());
     if (!parsed.success) throw new Error(`request handler ${url}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
     return parsed.data;

@@ -71,7 +71,7 @@ export async function startQueueHarness(t: Ctx): Promise<QueueHarness> {
   const sipPort = await freePort();
   const adminPort = await freePort();
   const engine = await startSipEngine(
-    parseSipEngineArgs(['--contact', `sip:127.0.0.1:${sipPort};transport=udp,tcp`, '--port', String(adminPort), '--secret', 'test-secret', '--t1', '200', '--t2', '1600', '--t4', '2000']),
+    await parseSipEngineArgs(['--contact', `sip:127.0.0.1:${sipPort};transport=udp,tcp`, '--port', String(adminPort), '--secret', 'test-secret', '--t1', '200', '--t2', '1600', '--t4', '2000']),
     pino({ level: 'silent' }),
   );
   t.after(() => engine.close());

@@ -60,7 +60,7 @@ async function startBox(t: { after(fn: () => unknown): void }) {
   const rtp = await startTestRtpengine(t);
   const sipPort = await freePort();
   const adminPort = await freePort();
-  const engine = await startSipEngine(parseSipEngineArgs(['--contact', `sip:127.0.0.1:${sipPort};transport=udp,tcp`, '--port', String(adminPort), '--secret', 'test-secret']), pino({ level: 'silent' }));
+  const engine = await startSipEngine(await parseSipEngineArgs(['--contact', `sip:127.0.0.1:${sipPort};transport=udp,tcp`, '--port', String(adminPort), '--secret', 'test-secret']), pino({ level: 'silent' }));
   t.after(() => engine.close());
 
   const health = new ComponentHealth();

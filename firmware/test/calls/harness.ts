@@ -90,7 +90,7 @@ export async function startCallHarness(
     tlsArgs.push('--contact', `sip:127.0.0.1:${tlsPort};transport=tls`, '--tls-key-file', key, '--tls-cert-file', cert);
   }
   const engine = await startSipEngine(
-    parseSipEngineArgs(['--contact', `sip:127.0.0.1:${sipPort};transport=udp,tcp`, ...tlsArgs, '--port', String(adminPort), '--secret', 'test-secret', '--t1', '200', '--t2', '1600', '--t4', '2000']),
+    await parseSipEngineArgs(['--contact', `sip:127.0.0.1:${sipPort};transport=udp,tcp`, ...tlsArgs, '--port', String(adminPort), '--secret', 'test-secret', '--t1', '200', '--t2', '1600', '--t4', '2000']),
     pino({ level: process.env['SIP_TEST_LOG'] ?? 'silent' }),
   );
   t.after(() => engine.close());

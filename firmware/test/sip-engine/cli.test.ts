@@ -9,8 +9,8 @@ import { freePort } from '../helpers/ports.ts';
 import { spawnProcess } from '../helpers/process.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
-test('drachtio-style flags: --contact repeated or comma-separated, --address, --port, --secret, --loglevel', () => {
-  const o = parseSipEngineArgs([
+test('drachtio-style flags: --contact repeated or comma-separated, --address, --port, --secret, --loglevel', async () => {
+  const o = await parseSipEngineArgs([
     '--contact', 'sip:127.0.0.1:5070;transport=udp,tcp',
     '--contact', 'sip:[::1]:5080;transport=tcp,sip:127.0.0.2',
     '--address', '127.0.0.1', '--port', '9123', '--secret', 's3', '--loglevel', 'debug', '--t1', '250',
@@ -24,29 +24,29 @@ test('drachtio-style flags: --contact repeated or comma-separated, --address, --
   assert.equal(o.secret, 's3');
   assert.equal(o.loglevel, 'debug');
   assert.equal(o.timers.t1, 250);
-  assert.equal(parseSipEngineArgs([]).adminPort, 9022);
+  assert.equal((await parseSipEngineArgs([])).adminPort, 9022);
   assert.deepEqual(parseContacts('sip:127.0.0.1;transport=udp'), [{ host: '127.0.0.1', port: 5060, protos: ['udp'] }]);
 });
 
-test('bad flags throw one clear line', () => {
-  assert.throws(() => parseSipEngineArgs(['--bogus']), /^Error: unknown flag "--bogus"$/);
-  assert.throws(() => parseSipEngineArgs(['--port', 'x']), /--port: "x" is not a port number/);
-  assert.throws(() => parseSipEngineArgs(['--contact', 'sip:127.0.0.1;transport=sctp']), /transport "sctp" is not supported/);
-  assert.throws(() => parseSipEngineArgs(['--contact', 'http://x']), /is not sip:HOST/);
-  assert.throws(() => parseSipEngineArgs(['--secret']), /--secret needs a value/);
+test('bad flags throw one clear line', async () => {
+  await assert.rejects(parseSipEngineArgs(['--bogus']), /^Error: unknown flag "--bogus"$/);
+  await assert.rejects(parseSipEngineArgs(['--port', 'x']), /--port: "x" is not a port number/);
+  await assert.rejects(parseSipEngineArgs(['--contact', 'sip:127.0.0.1;transport=sctp']), /transport "sctp" is not supported/);
+  await assert.rejects(parseSipEngineArgs(['--contact', 'http://x']), /is not sip:HOST/);
+  await assert.rejects(parseSipEngineArgs(['--secret']), /--secret needs a value/);
 });
 
-test('-f reads a JSON config and reports errors with their path', (t) => {
+test('-f reads a JSON config and reports errors with their path', async (t) => {
   const dir = tempDir(t);
   const good = path.join(dir, 'good.json');
   writeFileSync(good, JSON.stringify({ contacts: ['sip:127.0.0.3:5090;transport=udp'], admin: { port: 9300, secret: 'x' }, timers: { t1: 200 } }));
-  const o = parseSipEngineArgs(['-f', good]);
+  const o = await parseSipEngineArgs(['-f', good]);
   assert.deepEqual(o.contacts, [{ host: '127.0.0.3', port: 5090, protos: ['udp'] }]);
   assert.equal(o.adminPort, 9300);
   assert.equal(o.timers.t1, 200);
   const bad = path.join(dir, 'bad.json');
   writeFileSync(bad, JSON.stringify({ admin: { port: 'nine' } }));
-  assert.throws(() => parseSipEngineArgs(['-f', bad]), /admin\.port/);
+  await assert.rejects(parseSipEngineArgs(['-f', bad]), /admin\.port/);
 });
 
 test('the engine as a process: logs "sip engine ready", serves the admin port, stops on SIGTERM', async (t) => {
@@ -72,8 +72,8 @@ test('the engine as a process: logs "sip engine ready", serves the admin port, s
   assert.match(bad.output(), /sip-engine: unknown flag "--frob"/);
 });
 
-test('flags for WebSocket contacts, session timers, the SIP trace, DNS servers and request handlers', () => {
-  const o = parseSipEngineArgs([
+test('flags for WebSocket contacts, session timers, the SIP trace, DNS servers and request handlers', async () => {
+  const o = await parseSipEngineArgs([
     '--contact', 'sip:127.0.0.1:8088;transport=ws',
     '--min-se', '120',
     '--sip-trace', '/tmp/t.txt', '--sip-trace-switch', '/tmp/t.on', '--sip-trace-max-bytes', '5000',
@@ -85,9 +85,9 @@ test('flags for WebSocket contacts, session timers, the SIP trace, DNS servers a
   assert.deepEqual([o.traceFile, o.traceSwitchFile, o.traceMaxBytes], ['/tmp/t.txt', '/tmp/t.on', 5000]);
   assert.deepEqual(o.dnsServers, ['127.0.0.1:5353', '[::1]:53']);
   assert.deepEqual(o.requestHandlers, { invite: 'tcp://127.0.0.1:3001', '*': 'https://router.example/route' });
-  assert.equal(parseSipEngineArgs([]).minSe, 90);
-  assert.throws(() => parseSipEngineArgs(['--contact', 'sip:127.0.0.1;transport=wss']), /transport=tls or wss needs --tls-key-file/);
-  assert.throws(() => parseSipEngineArgs(['--sip-trace-switch', '/tmp/x']), /--sip-trace-switch needs --sip-trace FILE/);
-  assert.throws(() => parseSipEngineArgs(['--dns-server', 'ns1.example']), /--dns-server: "ns1\.example" is not IP/);
-  assert.throws(() => parseSipEngineArgs(['--request-handler', 'invite=ftp://x']), /--request-handler: "invite=ftp:\/\/x" is not METHOD=/);
+  assert.equal((await parseSipEngineArgs([])).minSe, 90);
+  await assert.rejects(parseSipEngineArgs(['--contact', 'sip:127.0.0.1;transport=wss']), /transport=tls or wss needs --tls-key-file/);
+  await assert.rejects(parseSipEngineArgs(['--sip-trace-switch', '/tmp/x']), /--sip-trace-switch needs --sip-trace FILE/);
+  await assert.rejects(parseSipEngineArgs(['--dns-server', 'ns1.example']), /--dns-server: "ns1\.example" is not IP/);
+  await assert.rejects(parseSipEngineArgs(['--request-handler', 'invite=ftp://x']), /--request-handler: "invite=ftp:\/\/x" is not METHOD=/);
 });

@@ -40,20 +40,20 @@ const FILE = {
   requestHandlers: { INVITE: 'tcp://127.0.0.1:3001', '*': 'https://router.example/route' },
 };
 
-test('-f: a JSON file with one key per flag gives exactly the options the flags give', (t) => {
-  const fromFlags = parseSipEngineArgs(FLAGS);
-  assert.deepEqual(parseSipEngineArgs(['-f', configFile(t, FILE)]), fromFlags);
+test('-f: a JSON file with one key per flag gives exactly the options the flags give', async (t) => {
+  const fromFlags = await parseSipEngineArgs(FLAGS);
+  assert.deepEqual(await parseSipEngineArgs(['-f', configFile(t, FILE)]), fromFlags);
   // the comparison means something only if every setting differs from its default
-  const defaults = parseSipEngineArgs([]);
+  const defaults = await parseSipEngineArgs([]);
   for (const key of Object.keys(fromFlags) as (keyof typeof fromFlags)[]) {
     if (key === 'maxConnsPerAddress' || key === 'appAnswerTimeoutMs') continue; // no flag for these
     assert.notDeepEqual(fromFlags[key], defaults[key], key);
   }
 });
 
-test('-f: flags after the file override it, lists from flags add to the file', (t) => {
+test('-f: flags after the file override it, lists from flags add to the file', async (t) => {
   const file = configFile(t, FILE);
-  const o = parseSipEngineArgs(['-f', file, '--tcp-idle-ms', '1000', '--min-se', '95', '--sip-trace', '/tmp/other.txt', '--tls-key-file', '/k.pem', '--external-ip', '198.51.100.1', '--dns-server', '127.0.0.2']);
+  const o = await parseSipEngineArgs(['-f', file, '--tcp-idle-ms', '1000', '--min-se', '95', '--sip-trace', '/tmp/other.txt', '--tls-key-file', '/k.pem', '--external-ip', '198.51.100.1', '--dns-server', '127.0.0.2']);
   assert.equal(o.tcpIdleMs, 1000);
   assert.equal(o.minSe, 95);
   assert.equal(o.traceFile, '/tmp/other.txt');
@@ -62,23 +62,23 @@ test('-f: flags after the file override it, lists from flags add to the file', (
   assert.equal(o.tlsCertFile, '/data/tls/cert.pem');
   assert.deepEqual(o.contacts.map((c) => c.external), ['198.51.100.1']);
   assert.deepEqual(o.dnsServers, ['127.0.0.1:5353', '[::1]:53', '127.0.0.2']);
-  const before = parseSipEngineArgs(['--tcp-idle-ms', '1000', '-f', file]);
+  const before = await parseSipEngineArgs(['--tcp-idle-ms', '1000', '-f', file]);
   assert.equal(before.tcpIdleMs, 60000);
 });
 
-test('-f: unknown keys and bad values are refused with their path', (t) => {
-  const refuse = (content: unknown, expected: RegExp) => assert.throws(() => parseSipEngineArgs(['-f', configFile(t, content)]), expected);
-  refuse({ tcpIdleMS: 5 }, /: tcpIdleMS: unknown key$/);
-  refuse({ sipTrace: { file: '/t', maxbytes: 5 } }, /: sipTrace\.maxbytes: unknown key$/);
-  refuse({ tls: { keyFile: '/k', certFile: '/c', caFile: '/ca' } }, /: tls\.caFile: unknown key$/);
-  refuse({ tls: { keyFile: '/k' } }, /: tls\.certFile: /);
-  refuse({ dnsServers: ['127.0.0.1', 'ns1.example'] }, /: dnsServers\.1: not IP, IPv4:PORT or \[IPv6\]:PORT$/);
-  refuse({ requestHandlers: { INVITE: 'ftp://x' } }, /: requestHandlers\.INVITE: not tcp:\/\/HOST:PORT or http\(s\):\/\/URL$/);
-  refuse({ minSe: 0 }, /: minSe: /);
-  refuse({ externalIp: 'example.com' }, /: externalIp: not an IP address$/);
-  refuse({ admin: { address: 'localhost' } }, /: admin\.address: not an IP address$/);
-  refuse({ hosts: { pbx: 'pbx.example' } }, /: hosts\.pbx: not an IP address$/);
-  refuse({ loglevel: 'verbose', bogus: 1 }, /loglevel: .*; bogus: unknown key$/);
+test('-f: unknown keys and bad values are refused with their path', async (t) => {
+  const refuse = (content: unknown, expected: RegExp) => assert.rejects(parseSipEngineArgs(['-f', configFile(t, content)]), expected);
+  await refuse({ tcpIdleMS: 5 }, /: tcpIdleMS: unknown key$/);
+  await refuse({ sipTrace: { file: '/t', maxbytes: 5 } }, /: sipTrace\.maxbytes: unknown key$/);
+  await refuse({ tls: { keyFile: '/k', certFile: '/c', caFile: '/ca' } }, /: tls\.caFile: unknown key$/);
+  await refuse({ tls: { keyFile: '/k' } }, /: tls\.certFile: /);
+  await refuse({ dnsServers: ['127.0.0.1', 'ns1.example'] }, /: dnsServers\.1: not IP, IPv4:PORT or \[IPv6\]:PORT$/);
+  await refuse({ requestHandlers: { INVITE: 'ftp://x' } }, /: requestHandlers\.INVITE: not tcp:\/\/HOST:PORT or http\(s\):\/\/URL$/);
+  await refuse({ minSe: 0 }, /: minSe: /);
+  await refuse({ externalIp: 'example.com' }, /: externalIp: not an IP address$/);
+  await refuse({ admin: { address: 'localhost' } }, /: admin\.address: not an IP address$/);
+  await refuse({ hosts: { pbx: 'pbx.example' } }, /: hosts\.pbx: not an IP address$/);
+  await refuse({ loglevel: 'verbose', bogus: 1 }, /loglevel: .*; bogus: unknown key$/);
   // the checks that follow the whole command line still apply to the file's settings
-  refuse({ contacts: ['sip:127.0.0.1;transport=tls'] }, /transport=tls or wss needs --tls-key-file/);
+  await refuse({ contacts: ['sip:127.0.0.1;transport=tls'] }, /transport=tls or wss needs --tls-key-file/);
 });

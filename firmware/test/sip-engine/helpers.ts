@@ -24,7 +24,7 @@ export interface TestEngine {
 export async function startTestEngine(t: Ctx, extra: string[] = []): Promise<TestEngine> {
   const sipPort = await freePort();
   const adminPort = await freePort();
-  const opts = parseSipEngineArgs(['--contact', `sip:127.0.0.1:${sipPort};transport=udp,tcp`, '--port', String(adminPort), '--secret', 'cymru', '--t1', '100', '--t2', '800', '--t4', '1000', ...extra]);
+  const opts = await parseSipEngineArgs(['--contact', `sip:127.0.0.1:${sipPort};transport=udp,tcp`, '--port', String(adminPort), '--secret', 'cymru', '--t1', '100', '--t2', '800', '--t4', '1000', ...extra]);
   const engine = await startSipEngine(opts, pino({ level: process.env['SIP_TEST_LOG'] ?? 'silent' }));
   t.after(() => engine.close());
   return { engine, sipPort, adminPort, target: `127.0.0.1:${sipPort}` };
