@@ -47,8 +47,15 @@ queues:
  * The box's call side (SIP engine, rtpengine, calls app with the queue app) and its console on one database, the
  * console's live pages fed by the ACD through the bridge as the appliance does it.
  */
-async function startBox(t: { after(fn: () => unknown): void }) {
-  const dir = tempDir(t);
+async function startBox(ctx: { after(fn: () => unknown): void }) {
+  const dir = tempDir(ctx);
+  // Torn down in reverse order, the store last: node:test runs after-hooks in the order they were added, and a
+  // service still ticking (trunk health, once a second) must not find the database closed.
+  const closers: Array<() => unknown> = [];
+  ctx.after(async () => {
+    for (const close of closers.reverse()) await close();
+  });
+  const t = { after: (fn: () => unknown) => void closers.push(fn) };
   const db = openDatabase(dir);
   t.after(() => db.close());
   ensureFirstBoot(db, { adminPassword: 'first-boot-pass-1' });

@@ -4,13 +4,12 @@ import { Bridge } from '../../src/calls/bridge.ts';
 import { listCdrs } from '../../src/config/repositories/cdrs.ts';
 import { freePort } from '../helpers/ports.ts';
 import { spawnProcess } from '../helpers/process.ts';
-import { Phone, phoneRtpBase } from './baresip.ts';
+import { packetsInWindow, Phone, phoneRtpBase, totalPackets as total } from './baresip.ts';
 import { PASSWORDS, SCENARIOS, startCallHarness, until, type CallHarness } from './harness.ts';
 import { NattedPhone } from './natted-phone.ts';
 
 const TRANSFEROR = '127.0.0.6';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
 
 /**
  * The transferor (1003, SIPp) consults Bob (1002), then calls Alice (1001, baresip) and transfers her to Bob with
@@ -112,12 +111,7 @@ test('attended transfer the moving party refuses (488 to the re-INVITE): the tra
   // The transferor echoes what it hears, so Alice hearing herself proves audio both ways with it.
   const { refer } = await startTransfer(t, h, alice, () => Promise.resolve(), 'transferor-refer-refused.xml', ['-rtp_echo']);
   await until('Bob refused the transfer', () => bob.refused > 0);
-  let echoed = 0;
-  for (let i = 0; i < 3 && echoed <= 50; i++) {
-    const a0 = total(await alice.rtpReceived());
-    await sleep(1500);
-    echoed = total(await alice.rtpReceived()) - a0;
-  }
+  const echoed = await packetsInWindow(alice);
   assert.ok(echoed > 50, `Alice hears the transferor (its echo of her): ${echoed} packets in 1.5 s`);
   assert.equal((await refer.exited).code, 0, refer.output());
 });

@@ -196,6 +196,23 @@ async function isFree(host: string, port: number): Promise<boolean> {
 }
 
 /** sox's "Rough frequency" and RMS of a received-audio dump. */
+/** RTP packets a phone received, summed over its streams. */
+export const totalPackets = (m: Map<string, number>): number => [...m.values()].reduce((a, b) => a + b, 0);
+
+/**
+ * Packets the phone received in a 1.5 s window, tried up to three times until more than `enough` arrived:
+ * audio that comes back after a re-anchoring may take a moment, and one quiet window under load is not a failure.
+ */
+export async function packetsInWindow(phone: Pick<Phone, 'rtpReceived'>, enough = 50): Promise<number> {
+  let heard = 0;
+  for (let i = 0; i < 3 && heard <= enough; i++) {
+    const before = totalPackets(await phone.rtpReceived());
+    await new Promise((r) => setTimeout(r, 1500));
+    heard = totalPackets(await phone.rtpReceived()) - before;
+  }
+  return heard;
+}
+
 export function audioStats(file: string): { freq: number; rms: number } {
   // sox prints stat to stderr.
   const out = execFileSync('sh', ['-c', 'sox --ignore-length "$1" -n stat 2>&1', 'sh', file]).toString();
