@@ -164,12 +164,14 @@ const memory = await dialogMemory();
 
 const sustained = b2bua.runs.filter((r) => r.ok && r.failed === 0).at(-1);
 const best = sustained ?? b2bua.runs[0];
+const at800 = b2bua.runs.find((r) => r.rate === 800 && r.ok && r.failed === 0);
 const regBest = register.runs.filter((r) => r.ok && r.failed === 0).at(-1);
 const rows: Array<[string, string, string]> = [
   [`B2BUA calls/s sustained ${seconds} s, 0 failed`, sustained ? String(sustained.rate) : 'none', '>= 800'],
   ['setup time p50 / p99 (ms) at that rate', best ? `${pct(best.rttMs, 50)} / ${pct(best.rttMs, 99)}` : '-', ''],
-  ['engine RSS max during run (MB)', best ? best.engineRssMaxMb.toFixed(0) : '-', '< 150'],
-  ['engine RSS 40 s after that run (MB)', best ? best.engineRssAfterMb.toFixed(0) : '-', '< 150'],
+  ['engine RSS max during / 40 s after that run (MB)', best ? `${best.engineRssMaxMb.toFixed(0)} / ${best.engineRssAfterMb.toFixed(0)}` : '-', '< 150'],
+  // The memory target goes with the rate target: what the engine holds at 800 calls/s, when that rate was run.
+  ['engine RSS max during / after at 800/s (MB)', at800 ? `${at800.engineRssMaxMb.toFixed(0)} / ${at800.engineRssAfterMb.toFixed(0)}` : '-', '< 150'],
   ['app RSS max during / after (MB)', best ? `${best.appRssMaxMb.toFixed(0)} / ${best.appRssAfterMb.toFixed(0)}` : '-', ''],
   ['CPU per call engine / app (ms) at that rate', best ? `${best.engineCpuMsPerCall.toFixed(2)} / ${best.appCpuMsPerCall.toFixed(2)}` : '-', ''],
   [`REGISTER with digest per s (${register.seconds} s, 0 failed)`, regBest ? String(regBest.rate) : 'none', '>= 1000'],
