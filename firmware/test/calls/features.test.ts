@@ -69,10 +69,9 @@ test('blind transfer (REFER): the transferee talks to the target, the transferor
   const chloeUp = await chloe.waitEvent('CALL_ESTABLISHED');
   assert.match(chloeUp.peeruri ?? '', /1001@/, 'Chloe sees the transferee (Alice) calling');
   await bob.waitEvent('CALL_CLOSED');
-  const aliceBefore = await alice.rtpReceived();
-  await sleep(2500);
-  const aliceAfter = await alice.rtpReceived();
-  assert.ok(total(aliceAfter) - total(aliceBefore) > 80, `Alice hears Chloe: ${JSON.stringify([...aliceAfter])}`);
+  // Under the load of a full test run the transferee's audio has started up to a few seconds late (seen twice in
+  // fresh-clone runs, never alone): the assertion is that it comes, as in the attended-transfer tests.
+  await talkBothWays(['Alice', 'Chloe'], async () => total(await alice.rtpReceived()), async () => total(await chloe.rtpReceived()));
   alice.command('hangup');
   await chloe.waitEvent('CALL_CLOSED');
   const heard = audioStats(chloe.takeReceivedDump());
