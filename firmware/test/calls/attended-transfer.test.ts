@@ -4,7 +4,7 @@ import { Bridge } from '../../src/calls/bridge.ts';
 import { listCdrs } from '../../src/config/repositories/cdrs.ts';
 import { freePort } from '../helpers/ports.ts';
 import { spawnProcess } from '../helpers/process.ts';
-import { packetsInWindow, Phone, phoneRtpBase, totalPackets as total } from './baresip.ts';
+import { packetsInWindow, Phone, phoneRtpBase, talkBothWays, totalPackets as total } from './baresip.ts';
 import { PASSWORDS, SCENARIOS, startCallHarness, until, type CallHarness } from './harness.ts';
 import { NattedPhone } from './natted-phone.ts';
 
@@ -38,24 +38,6 @@ async function startTransfer(t: TestContext, h: CallHarness, alice: Phone, bobAn
   return { consult, refer };
 }
 
-/**
- * Audio both ways within a few seconds of the transfer (a loaded machine may take a moment to re-anchor the
- * media); one window of 1.5 s with audio in both directions is what a user would call "they talk".
- */
-async function talkBothWays(aliceReceived: () => Promise<number>, bobReceived: () => Promise<number>): Promise<void> {
-  let aliceHeard = 0;
-  let bobHeard = 0;
-  for (let i = 0; i < 6 && !(aliceHeard > 50 && bobHeard > 50); i++) {
-    const a0 = await aliceReceived();
-    const b0 = await bobReceived();
-    await sleep(1500);
-    aliceHeard = (await aliceReceived()) - a0;
-    bobHeard = (await bobReceived()) - b0;
-  }
-  assert.ok(aliceHeard > 50, `Alice hears Bob: ${aliceHeard} packets in 1.5 s`);
-  assert.ok(bobHeard > 50, `Bob hears Alice: ${bobHeard} packets in 1.5 s`);
-}
-
 test('attended transfer (REFER with Replaces, SIPp as the transferor): the two other parties talk to each other', async (t) => {
   // SIPp 3.6 computes only MD5 and answers the first challenge it reads, so this box offers MD5 alone.
   const h = await startCallHarness(t, { digestAlgorithms: ['MD5'] });
@@ -64,7 +46,7 @@ test('attended transfer (REFER with Replaces, SIPp as the transferor): the two o
   await alice.register(h.sipPort, '1001', PASSWORDS['1001'] as string);
   await bob.register(h.sipPort, '1002', PASSWORDS['1002'] as string);
   await consultThenTransfer(t, h, alice, () => bob.waitEvent('CALL_ESTABLISHED'));
-  await talkBothWays(async () => total(await alice.rtpReceived()), async () => total(await bob.rtpReceived()));
+  await talkBothWays(['Alice', 'Bob'], async () => total(await alice.rtpReceived()), async () => total(await bob.rtpReceived()));
   const calls = (await h.rtp.ng.command('list', { limit: 10 }))['calls'] as string[];
   assert.equal(calls.length, 1, 'the consultation call was deleted in rtpengine');
 
@@ -84,7 +66,7 @@ test('attended transfer to a phone behind NAT: the box sends it the audio from t
   const bob = await NattedPhone.start(t, { sipPort: h.sipPort, user: '1002', password: PASSWORDS['1002'] as string });
   // Bob answers by himself; the transfer waits until the consultation call is bridged.
   await consultThenTransfer(t, h, alice, () => Promise.resolve());
-  await talkBothWays(async () => total(await alice.rtpReceived()), async () => Promise.resolve(bob.heard));
+  await talkBothWays(['Alice', 'Bob'], async () => total(await alice.rtpReceived()), async () => Promise.resolve(bob.heard));
 });
 
 test('attended transfer of a call the transferor put on hold first (as desk phones do): the music stops and both talk', async (t) => {
@@ -94,7 +76,7 @@ test('attended transfer of a call the transferor put on hold first (as desk phon
   await alice.register(h.sipPort, '1001', PASSWORDS['1001'] as string);
   await bob.register(h.sipPort, '1002', PASSWORDS['1002'] as string);
   await consultThenTransfer(t, h, alice, () => bob.waitEvent('CALL_ESTABLISHED'), 'transferor-hold-refer.xml');
-  await talkBothWays(async () => total(await alice.rtpReceived()), async () => total(await bob.rtpReceived()));
+  await talkBothWays(['Alice', 'Bob'], async () => total(await alice.rtpReceived()), async () => total(await bob.rtpReceived()));
   // One stream reaches Alice now: Bob's. Music on hold still playing would be a second one.
   const a0 = await alice.rtpReceived();
   await sleep(1000);

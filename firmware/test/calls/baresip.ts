@@ -213,6 +213,25 @@ export async function packetsInWindow(phone: Pick<Phone, 'rtpReceived'>, enough 
   return heard;
 }
 
+/**
+ * Audio both ways within a few seconds (a loaded machine may take a moment to re-anchor the media after a
+ * transfer): one window of 1.5 s with audio in both directions, tried up to six times, is what a user would call
+ * "they talk". The counters give the packets each side received so far.
+ */
+export async function talkBothWays(names: [string, string], first: () => Promise<number>, second: () => Promise<number>): Promise<void> {
+  let a = 0;
+  let b = 0;
+  for (let i = 0; i < 6 && !(a > 50 && b > 50); i++) {
+    const a0 = await first();
+    const b0 = await second();
+    await new Promise((r) => setTimeout(r, 1500));
+    a = (await first()) - a0;
+    b = (await second()) - b0;
+  }
+  if (!(a > 50)) throw new Error(`${names[0]} hears ${names[1]}: ${a} packets in 1.5 s`);
+  if (!(b > 50)) throw new Error(`${names[1]} hears ${names[0]}: ${b} packets in 1.5 s`);
+}
+
 export function audioStats(file: string): { freq: number; rms: number } {
   // sox prints stat to stderr.
   const out = execFileSync('sh', ['-c', 'sox --ignore-length "$1" -n stat 2>&1', 'sh', file]).toString();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { listCdrs } from '../../src/config/repositories/cdrs.ts';
-import { audioStats, packetsInWindow, Phone, phoneRtpBase, totalPackets as total } from './baresip.ts';
+import { audioStats, packetsInWindow, Phone, phoneRtpBase, talkBothWays, totalPackets as total } from './baresip.ts';
 import { freePort } from '../helpers/ports.ts';
 import { spawnProcess } from '../helpers/process.ts';
 import { PASSWORDS, SCENARIOS, startCallHarness, until, type CallHarness } from './harness.ts';
@@ -84,21 +84,6 @@ test('blind transfer (REFER): the transferee talks to the target, the transferor
   assert.equal(cdrs.find((c) => c.extension === '1002')?.disposition, 'transferred');
   await until('rtpengine call deleted', async () => ((await h.rtp.ng.command('list', { limit: 10 }))['calls'] as string[]).length === 0);
 });
-
-/** Waits (up to 9 s) for a window of 1.5 s with audio both ways; the counters give packets received so far. */
-async function talkBothWays(names: [string, string], first: () => Promise<number>, second: () => Promise<number>): Promise<void> {
-  let a = 0;
-  let b = 0;
-  for (let i = 0; i < 6 && !(a > 50 && b > 50); i++) {
-    const a0 = await first();
-    const b0 = await second();
-    await sleep(1500);
-    a = (await first()) - a0;
-    b = (await second()) - b0;
-  }
-  assert.ok(a > 50, `${names[0]} hears ${names[1]}: ${a} packets in 1.5 s`);
-  assert.ok(b > 50, `${names[1]} hears ${names[0]}: ${b} packets in 1.5 s`);
-}
 
 test('blind transfer of a call the transferor held first, to a phone behind NAT: the music stops and the two talk', async (t) => {
   const h = await startCallHarness(t);
